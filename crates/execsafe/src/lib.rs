@@ -1,0 +1,7 @@
+//! execsafe — run pinned binaries safely (facade; re-exports only).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub use execsafe_env as env;
+#[doc(inline)]
+pub use execsafe_env::*;

@@ -1,0 +1,34 @@
+//! `cargo xtask <ci|fuzz|bench>` — repository chores in Rust, no shell glue.
+//!
+//! * `ci`: fmt, clippy (`-D warnings`), tests (nextest when present) and doc tests,
+//!   cargo-deny (licenses, bans, sources), fuzz smoke, bench smoke.
+//! * `fuzz [TARGET] [--time SECONDS]`: cargo-fuzz targets (see `fuzz/`).
+//! * `bench [--quick]`: performance figures side by side.
+#![forbid(unsafe_code)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask is a command-line tool; printing is its output"
+)]
+
+mod ci;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = if args.first().map(String::as_str) == Some("ci") {
+        ci::run_ci(&args[1..])
+    } else {
+        eprintln!("usage: cargo xtask <ci> [options]");
+        return ExitCode::from(2);
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Running commands and installing the tools CI needs (guarded: skipped when present).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+/// The error type of every xtask step: a message for the user.
+pub(crate) type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root (the parent of this crate's manifest dir).
+pub(crate) fn root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent()
+        .map_or(here.clone(), std::path::Path::to_path_buf)
+}
+
+/// `cargo` as invoked by the user (respects `$CARGO`).
+pub(crate) fn cargo() -> Command {
+    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+/// Runs `cmd`, echoing it and its duration; a non-zero exit is an error naming `step`.
+pub(crate) fn run(step: &str, cmd: &mut Command) -> Result {
+    eprintln!("==> {step}: {cmd:?}");
+    let start = Instant::now();
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{step}: cannot start: {e}"))?;
+    eprintln!(
+        "<== {step}: {status} in {:.1}s",
+        start.elapsed().as_secs_f64()
+    );
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
+}
+
+/// Whether `cargo <sub> --version` works.
+pub(crate) fn has_cargo_subcommand(sub: &str) -> bool {
+    cargo()
+        .args([sub, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Whether `cargo <sub> --version` prints a version starting with `prefix`.
+pub(crate) fn cargo_subcommand_version_starts(sub: &str, prefix: &str) -> bool {
+    cargo().args([sub, "--version"]).output().is_ok_and(|o| {
+        o.status.success()
+            && String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|v| v.starts_with(prefix))
+    })
+}
+
+/// `cargo install --locked <krate>@<req>` unless `cargo <sub>` already has that version.
+pub(crate) fn ensure_installed(sub: &str, krate: &str, req: &str, version_prefix: &str) -> Result {
+    if cargo_subcommand_version_starts(sub, version_prefix) {
+        return Ok(());
+    }
+    run(
+        &format!("install {krate}"),
+        cargo().args(["install", "--locked", &format!("{krate}@{req}")]),
+    )
+}
