@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub use execsafe_digest as digest;
+#[doc(inline)]
+pub use execsafe_digest::*;
 pub use execsafe_env as env;
 #[doc(inline)]
 pub use execsafe_env::*;
