@@ -1,6 +1,45 @@
-//! `execsafe-fs` — not yet built.
+//! Filesystem steps of execsafe, each done with one fd-based syscall sequence.
 //!
-//! This crate is a placeholder in the workspace layout of DESIGN.md; its issue fills it.
-//! It exports nothing yet.
+//! # Threat model
+//!
+//! Between "the user named a path" and "we run the copy" a symlink, a FIFO, a device, a
+//! shared `/tmp`, a racing thread or a later `chmod` can win. This crate owns those
+//! syscalls so that the layers above never touch a raw path twice:
+//!
+//! * [`open_binary_no_follow`] opens with `O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC` and accepts
+//!   **regular files only**, checked on the opened fd (a FIFO never blocks, a device is
+//!   never read). Only the **last** path component is no-follow: symlinks in parent
+//!   directories are followed, as by every other program.
+//! * [`secure_temp_dir`] makes a directory that `mkdirat` itself creates with mode 0700
+//!   (the process-wide umask is never touched), checks it by `fstat` on an fd, and keeps
+//!   that fd: files are created *inside the handle* (`openat`), not through a path. The
+//!   base directory is refused when another user could swap entries in it. The handle
+//!   removes everything on `Drop` — also after [`SecureTempDir::seal`], also for
+//!   non-root users (the Go package leaked every sealed copy there).
+//! * [`write_secure_config_file`] writes `config.json` 0600 in such a directory.
+//! * On Linux, [`ExecMemfd`] is an anonymous executable file that is sealed read-only
+//!   (`F_SEAL_SEAL|SHRINK|GROW|WRITE`, read back with `F_GET_SEALS`): nothing on disk, no
+//!   cleanup after a crash, immune to `noexec` mounts and to `ETXTBSY`.
+//!
+//! Unix only; Linux is what CI proves. Every function documents its syscalls and flags.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg(unix)]
+
+mod base_dir;
+mod config;
+mod error;
+mod identity;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod memfd;
+mod open;
+mod remove;
+mod temp_dir;
+
+pub use config::{CONFIG_FILE_NAME, SecureConfigFile, write_secure_config_file};
+pub use error::{FileKind, FsError};
+pub use identity::{FileIdentity, fstat_inode};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use memfd::{ExecMemfd, SealedMemfd};
+pub use open::open_binary_no_follow;
+pub use temp_dir::{SecureTempDir, secure_temp_dir};

@@ -8,3 +8,8 @@ pub use execsafe_digest::*;
 pub use execsafe_env as env;
 #[doc(inline)]
 pub use execsafe_env::*;
+#[cfg(unix)]
+pub use execsafe_fs as fs;
+#[cfg(unix)]
+#[doc(inline)]
+pub use execsafe_fs::*;
