@@ -1,5 +1,5 @@
 //! A `noexec` tmpfs for tests, shared via `#[path]` like `unprivileged.rs`.
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::print_stderr)]
+#![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;

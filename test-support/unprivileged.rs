@@ -6,7 +6,7 @@
 //! the *current test* in a child process under `setpriv --reuid=65534 --regid=65534
 //! --clear-groups`, from a copy of the test binary in a world-readable directory (the
 //! build directory may sit where that user cannot reach it).
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::print_stderr)]
+#![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;

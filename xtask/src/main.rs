@@ -5,11 +5,6 @@
 //! * `fuzz [TARGET] [--time SECONDS]`: cargo-fuzz targets (see `fuzz/`).
 //! * `bench [--quick]`: performance figures side by side.
 #![forbid(unsafe_code)]
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "xtask is a command-line tool; printing is its output"
-)]
 
 mod ci;
 mod tools;

@@ -24,6 +24,7 @@
 //! Unix only; Linux is what CI proves. Every function documents its syscalls and flags.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg(unix)]
 
 mod base_dir;

@@ -1,51 +1,28 @@
 //! Private temp dirs: mode, owner, base checks, sealing and cleanup — also unprivileged.
 #[path = "../../../test-support/noexec.rs"]
 mod noexec;
+#[path = "../../../test-support/rerun.rs"]
+mod rerun;
 #[path = "../../../test-support/unprivileged.rs"]
 mod unprivileged;
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::process::Command;
 
 use execsafe_fs::{FsError, SecureTempDir, secure_temp_dir};
 use noexec::TmpfsMount;
+use rerun::{in_child, rerun};
 use unprivileged::{NobodyDir, as_nobody, is_nobody_child};
-
-const CHILD: &str = "EXECSAFE_FS_TEST_CHILD";
 
 fn mode(p: &std::path::Path) -> u32 {
     std::fs::metadata(p).unwrap().mode() & 0o7777
 }
 
-/// Re-runs `test` of this binary in a child with `envs` (used where the test changes
-/// process-wide state such as the umask, or needs its own environment).
-fn rerun(test: &str, envs: &[(&str, &str)]) -> String {
-    let mut c = Command::new(std::env::current_exe().unwrap());
-    c.args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1");
-    for (k, v) in envs {
-        c.env(k, v);
-    }
-    let out = c.output().unwrap();
-    let combined = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "child {test} failed:\n{combined}");
-    assert!(
-        combined.contains("1 passed"),
-        "child {test} did not run:\n{combined}"
-    );
-    combined
-}
-
 #[test]
 fn mode_is_0700_whatever_the_umask() {
-    if std::env::var_os(CHILD).is_none() {
-        rerun("mode_is_0700_whatever_the_umask", &[]);
+    if !in_child() {
+        rerun("mode_is_0700_whatever_the_umask", &[], &[]);
         return;
     }
     for mask in [0o000, 0o022, 0o777] {
@@ -155,7 +132,7 @@ fn base_owned_by_another_user_is_refused() {
 
 #[test]
 fn base_choice_prefers_a_private_xdg_runtime_dir() {
-    if std::env::var_os(CHILD).is_some() {
+    if in_child() {
         let d = secure_temp_dir("xdg-").unwrap();
         println!("CHOSEN={}", d.path().parent().unwrap().display());
         return;
@@ -163,7 +140,11 @@ fn base_choice_prefers_a_private_xdg_runtime_dir() {
     let xdg = NobodyDir::mine("xdg");
     let tmp = NobodyDir::mine("tmpdir");
     let chosen = |envs: &[(&str, &str)]| {
-        let out = rerun("base_choice_prefers_a_private_xdg_runtime_dir", envs);
+        let envs: Vec<(&str, &std::ffi::OsStr)> = envs
+            .iter()
+            .map(|(k, v)| (*k, std::ffi::OsStr::new(v)))
+            .collect();
+        let out = rerun("base_choice_prefers_a_private_xdg_runtime_dir", &envs, &[]);
         out.lines()
             .find_map(|l| l.split_once("CHOSEN=").map(|(_, p)| p.to_string()))
             .unwrap()

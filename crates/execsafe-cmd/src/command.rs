@@ -1,0 +1,308 @@
+//! `RestrictedCommand`: a program, its arguments and exactly the environment it gets.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::ffi::{OsStr, OsString};
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+
+use execsafe_digest::parse_digest;
+use execsafe_env::{
+    EnvPair, build_restricted_env, build_restricted_env_safe, validate_secret_name,
+};
+
+use crate::backend::ExecBackend;
+use crate::error::Error;
+use crate::options::CommandOptions;
+use crate::spawn::spawn_retrying;
+use crate::verified::{VerifiedBinary, verified_binary_with_limit};
+
+/// A command to run with a restricted environment, optionally from a verified copy.
+///
+/// The child's environment is exactly [`RestrictedCommand::env`]: [`Self::command`] calls
+/// `env_clear()` first. Precedence, later wins: restricted base (allowlist + `PATH`, proxy
+/// credentials stripped unless disabled) → `additional_env` → secrets. Duplicates are
+/// collapsed, last value wins.
+///
+/// A verified copy is removed by [`Self::cleanup`] or on `Drop`; keep the command alive
+/// until the child has exited ([`Self::status`] and [`Self::output`] do).
+#[derive(Debug)]
+pub struct RestrictedCommand {
+    program: PathBuf,
+    arg0: OsString,
+    args: Vec<OsString>,
+    env: Vec<EnvPair>,
+    dir: Option<PathBuf>,
+    verified: Option<VerifiedBinary>,
+}
+
+impl RestrictedCommand {
+    /// A command running `binary_path` as is (no verification), with the environment built
+    /// from this process's (`std::env::vars_os()`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEnvKey`], [`Error::InvalidEnvValue`], [`Error::InvalidSecretName`].
+    pub fn new<A, S>(
+        binary_path: impl AsRef<Path>,
+        args: A,
+        opts: &CommandOptions,
+    ) -> Result<Self, Error>
+    where
+        A: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Self::with_environ(binary_path, args, opts, std::env::vars_os())
+    }
+
+    /// Like [`Self::new`], with the base environment given explicitly.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::new`].
+    pub fn with_environ<A, S, E, K, V>(
+        binary_path: impl AsRef<Path>,
+        args: A,
+        opts: &CommandOptions,
+        environ: E,
+    ) -> Result<Self, Error>
+    where
+        A: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+        E: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        let env = child_env(opts, environ)?;
+        let path = binary_path.as_ref();
+        Ok(Self {
+            program: path.into(),
+            arg0: path.into(),
+            args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
+            env,
+            dir: opts.work_dir.clone(),
+            verified: None,
+        })
+    }
+
+    /// A command running a **verified copy** of `binary_path`, pinned by
+    /// `expected_digest`, with the environment built from this process's.
+    ///
+    /// Order: the digest is parsed, the options validated, then the binary verified into
+    /// `opts.backend` (see `verified_binary_with_limit`). The child's `argv[0]` is the
+    /// original path, so multi-call binaries keep working.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Self::new`] and of the verification.
+    pub fn new_verified<A, S>(
+        binary_path: impl AsRef<Path>,
+        expected_digest: &str,
+        args: A,
+        opts: &CommandOptions,
+    ) -> Result<Self, Error>
+    where
+        A: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Self::new_verified_with_environ(
+            binary_path,
+            expected_digest,
+            args,
+            opts,
+            std::env::vars_os(),
+        )
+    }
+
+    /// Like [`Self::new_verified`], with the base environment given explicitly.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::new_verified`].
+    pub fn new_verified_with_environ<A, S, E, K, V>(
+        binary_path: impl AsRef<Path>,
+        expected_digest: &str,
+        args: A,
+        opts: &CommandOptions,
+        environ: E,
+    ) -> Result<Self, Error>
+    where
+        A: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+        E: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        let expected = parse_digest(expected_digest).map_err(Error::InvalidDigest)?;
+        let mut cmd = Self::with_environ(binary_path.as_ref(), args, opts, environ)?;
+        let verified =
+            verified_binary_with_limit(binary_path, &expected, opts.backend, opts.max_size)?;
+        verified.exec_path().clone_into(&mut cmd.program);
+        cmd.verified = Some(verified);
+        Ok(cmd)
+    }
+
+    /// What will be executed: the verified copy, or the path given.
+    pub fn path(&self) -> &Path {
+        &self.program
+    }
+
+    /// The arguments after `argv[0]`.
+    pub fn args(&self) -> &[OsString] {
+        &self.args
+    }
+
+    /// The complete child environment, de-duplicated, last wins.
+    pub fn env(&self) -> &[EnvPair] {
+        &self.env
+    }
+
+    /// The working directory, if set.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The verified copy, for the verified constructors (until [`Self::cleanup`]).
+    pub fn verified(&self) -> Option<&VerifiedBinary> {
+        self.verified.as_ref()
+    }
+
+    /// A `std::process::Command`: `env_clear()`, then exactly [`Self::env`], the
+    /// arguments, `current_dir` if set, and `argv[0]` = the original path.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.arg0(&self.arg0)
+            .args(&self.args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
+        }
+        cmd
+    }
+
+    /// Spawns [`Self::command`], retrying up to 8 times (0.5 ms doubling) on `ETXTBSY`,
+    /// which a temp-dir copy can hit while another thread forks. An `EACCES` from a
+    /// temp-dir copy is reported as a possible `noexec` mount.
+    ///
+    /// # Errors
+    ///
+    /// The spawn error.
+    pub fn spawn(&self) -> io::Result<Child> {
+        self.spawn_with(&mut self.command())
+    }
+
+    fn spawn_with(&self, cmd: &mut Command) -> io::Result<Child> {
+        spawn_retrying(cmd).map_err(|e| {
+            let temp_dir = self
+                .verified
+                .as_ref()
+                .is_some_and(|v| v.backend() == ExecBackend::TempDir);
+            if temp_dir && e.kind() == io::ErrorKind::PermissionDenied {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{e} (is the temp dir mounted noexec? set TMPDIR or use the memfd backend)"
+                    ),
+                )
+            } else {
+                e
+            }
+        })
+    }
+
+    /// Spawns and waits.
+    ///
+    /// # Errors
+    ///
+    /// The spawn or wait error.
+    pub fn status(&self) -> io::Result<ExitStatus> {
+        self.spawn()?.wait()
+    }
+
+    /// Spawns with stdin null and stdout/stderr captured, and waits.
+    ///
+    /// # Errors
+    ///
+    /// The spawn or wait error.
+    pub fn output(&self) -> io::Result<Output> {
+        let mut cmd = self.command();
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        self.spawn_with(&mut cmd)?.wait_with_output()
+    }
+
+    /// Removes the verified copy now. Idempotent; `Drop` does it too. Spawning afterwards
+    /// fails (the program is gone).
+    pub fn cleanup(&mut self) {
+        self.verified = None;
+    }
+}
+
+/// Builds and validates the child environment: base → `additional_env` → secrets,
+/// de-duplicated last-wins at the first position.
+fn child_env<E, K, V>(opts: &CommandOptions, environ: E) -> Result<Vec<EnvPair>, Error>
+where
+    E: IntoIterator<Item = (K, V)>,
+    K: AsRef<OsStr>,
+    V: AsRef<OsStr>,
+{
+    for (k, v) in &opts.additional_env {
+        let kb = k.as_encoded_bytes();
+        if kb.is_empty() || kb.contains(&b'=') || kb.contains(&0) {
+            return Err(Error::InvalidEnvKey {
+                key: k.to_string_lossy().into_owned(),
+            });
+        }
+        if v.as_encoded_bytes().contains(&0) {
+            return Err(Error::InvalidEnvValue {
+                key: k.to_string_lossy().into_owned(),
+            });
+        }
+    }
+    for name in &opts.secrets {
+        validate_secret_name(name).map_err(Error::InvalidSecretName)?;
+    }
+    let environ: Vec<EnvPair> = environ
+        .into_iter()
+        .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
+        .collect();
+    let base = if opts.strip_proxy_credentials {
+        build_restricted_env_safe(environ.iter().map(|(k, v)| (k, v)), opts.inherit_path)
+    } else {
+        build_restricted_env(environ.iter().map(|(k, v)| (k, v)), opts.inherit_path)
+    };
+    let mut all = base;
+    all.extend(opts.additional_env.iter().cloned());
+    for name in &opts.secrets {
+        // The last occurrence in the base environment, as a child would see it.
+        let value = environ
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name.as_str())
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty() && !v.as_encoded_bytes().contains(&0));
+        if let Some(v) = value {
+            all.push((name.into(), v.clone()));
+        }
+    }
+    Ok(dedup_last_wins(all))
+}
+
+fn dedup_last_wins(pairs: Vec<EnvPair>) -> Vec<EnvPair> {
+    let mut out: Vec<EnvPair> = Vec::with_capacity(pairs.len());
+    let mut index: HashMap<OsString, usize> = HashMap::new();
+    for (k, v) in pairs {
+        match index.entry(k.clone()) {
+            Entry::Occupied(slot) => out[*slot.get()].1 = v,
+            Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
