@@ -75,7 +75,7 @@ impl RestrictedCommand {
         K: AsRef<OsStr>,
         V: AsRef<OsStr>,
     {
-        let env = child_env(opts, environ)?;
+        let env = build_child_env(opts, environ)?;
         let path = binary_path.as_ref();
         Ok(Self {
             program: path.into(),
@@ -242,9 +242,14 @@ impl RestrictedCommand {
     }
 }
 
-/// Builds and validates the child environment: base → `additional_env` → secrets,
-/// de-duplicated last-wins at the first position.
-fn child_env<E, K, V>(opts: &CommandOptions, environ: E) -> Result<Vec<EnvPair>, Error>
+/// The environment a [`RestrictedCommand`] built from `opts` and `environ` gives its
+/// child, without a program: base → `additional_env` → secrets, de-duplicated last-wins
+/// at the first position. Useful to show or log it (the CLI's `execsafe env`).
+///
+/// # Errors
+///
+/// [`Error::InvalidEnvKey`], [`Error::InvalidEnvValue`], [`Error::InvalidSecretName`].
+pub fn build_child_env<E, K, V>(opts: &CommandOptions, environ: E) -> Result<Vec<EnvPair>, Error>
 where
     E: IntoIterator<Item = (K, V)>,
     K: AsRef<OsStr>,

@@ -48,7 +48,7 @@ mod spawn;
 mod verified;
 
 pub use backend::ExecBackend;
-pub use command::RestrictedCommand;
+pub use command::{RestrictedCommand, build_child_env};
 pub use error::Error;
 pub use options::CommandOptions;
 pub use verified::{

@@ -1,0 +1,42 @@
+//! `execsafe env`: show the environment a child would get.
+
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+
+use execsafe::{CommandOptions, build_child_env};
+
+use crate::args::EnvArgs;
+use crate::exit::{FAILURE, report};
+
+/// Prints `KEY=VALUE` lines; values of `--secret` names are `<redacted>` unless
+/// `--show-secrets`.
+pub(crate) fn run(args: &EnvArgs) -> u8 {
+    let opts = CommandOptions {
+        inherit_path: args.env.inherit_path,
+        strip_proxy_credentials: !args.env.keep_proxy_credentials,
+        additional_env: args.env.env.clone(),
+        secrets: args.env.secrets.clone(),
+        ..CommandOptions::default()
+    };
+    let env = match build_child_env(&opts, std::env::vars_os()) {
+        Ok(env) => env,
+        Err(e) => {
+            report("env", &e);
+            return FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for (k, v) in &env {
+        let secret = args.env.secrets.iter().any(|s| k == s.as_str());
+        let value = if secret && !args.show_secrets {
+            b"<redacted>".as_slice()
+        } else {
+            v.as_bytes()
+        };
+        let line = [k.as_bytes(), b"=", value, b"\n"].concat();
+        if out.write_all(&line).is_err() {
+            return FAILURE;
+        }
+    }
+    0
+}
