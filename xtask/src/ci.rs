@@ -45,5 +45,9 @@ pub(crate) fn run_ci(args: &[String]) -> Result {
             cargo().args(["deny", "--offline", "check", "licenses", "bans", "sources"]),
         )?;
     }
+    // Every fuzz target for 20 s: an invariant regression is caught on every change.
+    crate::fuzz::run_fuzz(&["--time".into(), "20".into()])?;
+    // Benchmark smoke: prints the figures, does not judge them (noisy shared machine).
+    crate::bench::run_bench(&["--quick".into()])?;
     Ok(())
 }

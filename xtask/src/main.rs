@@ -6,18 +6,26 @@
 //! * `bench [--quick]`: performance figures side by side.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod ci;
+mod fuzz;
 mod tools;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = if args.first().map(String::as_str) == Some("ci") {
-        ci::run_ci(&args[1..])
-    } else {
-        eprintln!("usage: cargo xtask <ci> [options]");
-        return ExitCode::from(2);
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci::run_ci(rest),
+        Some("fuzz") => fuzz::run_fuzz(rest),
+        Some("bench") => bench::run_bench(rest),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask ci [--no-deny] | fuzz [TARGET] [--time SECONDS] | bench [--quick]"
+            );
+            return ExitCode::from(2);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,18 @@
+//! `cargo xtask bench [--quick]`: release build of the `figures` bench, report to
+//! `target/bench/report.json`.
+
+use crate::tools::{Result, cargo, root, run};
+
+/// Runs the figures. `--quick`: 32 MiB and 100 spawns, for CI smoke (never fails on
+/// the numbers: timing on a shared machine is noisy).
+pub(crate) fn run_bench(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    let out = root().join("target/bench/report.json");
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "execsafe", "--bench", "figures", "--"]);
+    if quick {
+        cmd.arg("--quick");
+    }
+    cmd.arg("--out").arg(&out);
+    run(if quick { "bench --quick" } else { "bench" }, &mut cmd)
+}
