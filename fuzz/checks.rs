@@ -141,11 +141,16 @@ pub fn restricted_env(data: &[u8]) {
     for (k, v) in rest {
         assert!(
             ALLOWED_ENV_VARS.iter().any(|a| k == a),
-            "key {k:?} not allowed"
+            "key {} not allowed",
+            k.display()
         );
         let upper = k.as_bytes().to_ascii_uppercase();
         if upper.ends_with(b"_PROXY") && upper != b"NO_PROXY" {
-            assert!(!v.as_bytes().contains(&b'@'), "{k:?} keeps an '@'");
+            assert!(
+                !v.as_bytes().contains(&b'@'),
+                "{} keeps an '@'",
+                k.display()
+            );
         }
     }
     for (k, v) in out.iter().chain(strip_proxy_credentials(env).iter()) {
@@ -158,7 +163,8 @@ pub fn restricted_env(data: &[u8]) {
                 !v.as_bytes()
                     .windows(MARK.len())
                     .any(|w| w == MARK.as_bytes()),
-                "password reached {k:?}"
+                "password reached {}",
+                k.display()
             );
         }
     }
@@ -319,7 +325,7 @@ pub fn tee_copy(data: &[u8]) {
                 fail_read.is_none() && fail_write.is_none(),
                 "Ok despite an injected failure"
             );
-            assert_eq!(n as usize, full.len());
+            assert_eq!(usize::try_from(n).unwrap(), full.len());
             assert!(writer.out == full, "output differs from input");
             assert_eq!(digest, Digest::from_bytes(Sha256::digest(&full).into()));
         }

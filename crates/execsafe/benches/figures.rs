@@ -50,10 +50,8 @@ impl Report {
                 } else {
                     "null".into()
                 };
-                format!(
-                    "  {{\"name\": \"{n}\", \"value\": {v}, \"unit\": \"{}\"}}",
-                    u.replace('"', "'")
-                )
+                let u = u.replace(['"', '\\'], "'");
+                format!("  {{\"name\": \"{n}\", \"value\": {v}, \"unit\": \"{u}\"}}")
             })
             .collect();
         format!("[\n{}\n]\n", items.join(",\n"))
@@ -71,14 +69,14 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (t.elapsed(), r)
 }
 
-/// Alternates A and B `ROUNDS` times; returns (median A, median B).
+/// Alternates A and B `ROUNDS` times after one warm-up each; returns the medians.
 fn side_by_side(
     mut a: impl FnMut() -> Duration,
     mut b: impl FnMut() -> Duration,
 ) -> (Duration, Duration) {
     let (mut ta, mut tb) = (Vec::new(), Vec::new());
     a();
-    b(); // warm-up
+    b();
     for _ in 0..ROUNDS {
         ta.push(a());
         tb.push(b());
@@ -92,14 +90,14 @@ fn make_input(dir: &Path, name: &str, size: usize) -> PathBuf {
     let path = dir.join(name);
     let mut f = File::create(&path).unwrap();
     let mut block = vec![0u8; 1 << 20];
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut written = 0;
     while written < size {
         for chunk in block.chunks_mut(8) {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            chunk.copy_from_slice(&s.to_le_bytes()[..chunk.len()]);
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            chunk.copy_from_slice(&state.to_le_bytes()[..chunk.len()]);
         }
         if written == 0 {
             block[..4].copy_from_slice(b"\x7fELF");
@@ -115,7 +113,7 @@ fn make_input(dir: &Path, name: &str, size: usize) -> PathBuf {
 }
 
 fn mib_per_s(bytes: usize, d: Duration) -> f64 {
-    bytes as f64 / (1 << 20) as f64 / d.as_secs_f64()
+    bytes as f64 / f64::from(1u32 << 20) / d.as_secs_f64()
 }
 
 fn openssl_time(path: &Path) -> Option<Duration> {
@@ -128,127 +126,97 @@ fn openssl_time(path: &Path) -> Option<Duration> {
     out.ok().filter(|o| o.status.success()).map(|_| d)
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let quick = args.iter().any(|a| a == "--quick");
-    if let Some(i) = args.iter().position(|a| a == "--rss-probe") {
-        return rss_probe(Path::new(&args[i + 1]), &args[i + 2]);
-    }
-    let out_path = args
-        .iter()
-        .position(|a| a == "--out")
-        .map(|i| PathBuf::from(&args[i + 1]));
-    let size: usize = if quick { 32 << 20 } else { 256 << 20 };
-    let spawns: usize = if quick { 100 } else { 500 };
-    let rss_size: usize = if quick { 32 << 20 } else { 1 << 30 };
+fn hash_file(path: &Path) -> Duration {
+    time(|| hash_reader(File::open(path).unwrap()).unwrap()).0
+}
 
-    let dir = std::env::temp_dir().join(format!("execsafe-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let shm = Path::new("/dev/shm");
-    let mut r = Report(Vec::new());
-    println!(
-        "# execsafe bench: {} MiB, {spawns} spawns, median of {ROUNDS} alternating rounds",
-        size >> 20
-    );
-
-    let input = make_input(&dir, "input.bin", size);
-
-    // 1. tee_copy_ratio: copy_and_hash into a memfd (and into a tmpfs file) ÷ hash-only.
-    let hash_only = || time(|| hash_reader(File::open(&input).unwrap()).unwrap()).0;
-    let into_memfd = || {
-        let mut m = ExecMemfd::create("bench").unwrap();
-        let (d, _) = time(|| copy_and_hash(File::open(&input).unwrap(), m.file()).unwrap());
-        d
-    };
-    // SHA-256 alone on bytes already in memory: the hardware ceiling (SHA-NI class).
-    let mem: Vec<u8> = std::fs::read(&input).unwrap();
-    let compute = || time(|| hash_reader(&mem[..]).unwrap()).0;
-    let (c, _) = side_by_side(compute, || Duration::ZERO);
-    r.add(
-        "sha256_compute_throughput",
-        mib_per_s(size, c),
-        "MiB/s (in-memory, no I/O)",
+/// 1. `tee_copy_ratio`: `copy_and_hash` into a memfd (and a tmpfs file) ÷ hash-only.
+fn tee_figures(r: &mut Report, input: &Path, size: usize) {
+    let mem: Vec<u8> = std::fs::read(input).unwrap();
+    let (compute, _) = side_by_side(
+        || time(|| hash_reader(&mem[..]).unwrap()).0,
+        || Duration::ZERO,
     );
     drop(mem);
-    let (copy_memfd, hash_a) = side_by_side(into_memfd, hash_only);
+    r.add(
+        "sha256_compute_throughput",
+        mib_per_s(size, compute),
+        "MiB/s (in-memory, no I/O)",
+    );
+    let into_memfd = || {
+        let mut m = ExecMemfd::create("bench").unwrap();
+        time(|| copy_and_hash(File::open(input).unwrap(), m.file()).unwrap()).0
+    };
+    let (copy, hash) = side_by_side(into_memfd, || hash_file(input));
     r.add(
         "tee_copy_ratio",
-        copy_memfd.as_secs_f64() / hash_a.as_secs_f64(),
+        copy.as_secs_f64() / hash.as_secs_f64(),
         "x (memfd; goal <= 1.10)",
     );
-    r.add("hash_only_throughput", mib_per_s(size, hash_a), "MiB/s");
-    r.add(
-        "tee_copy_memfd_throughput",
-        mib_per_s(size, copy_memfd),
-        "MiB/s",
-    );
+    r.add("hash_only_throughput", mib_per_s(size, hash), "MiB/s");
+    r.add("tee_copy_memfd_throughput", mib_per_s(size, copy), "MiB/s");
     r.add(
         "tee_copy_vs_compute_ratio",
-        copy_memfd.as_secs_f64() / c.as_secs_f64(),
-        "x (memfd copy ÷ in-memory hash)",
+        copy.as_secs_f64() / compute.as_secs_f64(),
+        "x (memfd copy / in-memory hash)",
     );
+    let shm = Path::new("/dev/shm");
     if shm.is_dir() {
         let into_tmpfs = || {
             let p = shm.join(format!("execsafe-bench-{}", std::process::id()));
             let f = File::create(&p).unwrap();
-            let (d, _) = time(|| copy_and_hash(File::open(&input).unwrap(), &f).unwrap());
+            let d = time(|| copy_and_hash(File::open(input).unwrap(), &f).unwrap()).0;
             drop(f);
             std::fs::remove_file(&p).unwrap();
             d
         };
-        let (copy_tmpfs, hash_b) = side_by_side(into_tmpfs, hash_only);
+        let (copy, hash) = side_by_side(into_tmpfs, || hash_file(input));
         r.add(
             "tee_copy_ratio_tmpfs",
-            copy_tmpfs.as_secs_f64() / hash_b.as_secs_f64(),
+            copy.as_secs_f64() / hash.as_secs_f64(),
             "x (tmpfs; goal <= 1.10)",
         );
-        r.add(
-            "tee_copy_tmpfs_throughput",
-            mib_per_s(size, copy_tmpfs),
-            "MiB/s",
-        );
+        r.add("tee_copy_tmpfs_throughput", mib_per_s(size, copy), "MiB/s");
     }
+}
 
-    // 2. hash_vs_openssl_ratio and 3. verify_cost.
-    if openssl_time(&input).is_some() {
-        let (ours, theirs) = side_by_side(hash_only, || openssl_time(&input).unwrap());
-        r.add(
-            "hash_vs_openssl_ratio",
-            theirs.as_secs_f64() / ours.as_secs_f64(),
-            "x throughput (goal >= 0.95)",
-        );
-        r.add("openssl_throughput", mib_per_s(size, theirs), "MiB/s");
-        let pin = parse_digest(
-            &hash_reader(File::open(&input).unwrap())
-                .unwrap()
-                .0
-                .to_string(),
-        )
-        .unwrap();
-        let verify = || {
-            let (d, v) = time(|| verified_binary_with(&input, &pin, ExecBackend::Auto).unwrap());
-            assert_eq!(v.backend(), ExecBackend::Memfd);
-            drop(v);
-            d
-        };
-        let (v, o) = side_by_side(verify, || openssl_time(&input).unwrap());
-        r.add(
-            &format!("verify_cost_{}m", size >> 20),
-            v.as_secs_f64() / o.as_secs_f64(),
-            "x openssl (goal <= 1.15)",
-        );
-    } else {
+/// 2. `hash_vs_openssl_ratio` and 3. `verify_cost`.
+fn openssl_figures(r: &mut Report, input: &Path, size: usize) {
+    if openssl_time(input).is_none() {
         r.note("hash_vs_openssl_ratio", "openssl not found");
         r.note("verify_cost", "openssl not found");
+        return;
     }
+    let (ours, theirs) = side_by_side(|| hash_file(input), || openssl_time(input).unwrap());
+    r.add(
+        "hash_vs_openssl_ratio",
+        theirs.as_secs_f64() / ours.as_secs_f64(),
+        "x throughput (goal >= 0.95)",
+    );
+    r.add("openssl_throughput", mib_per_s(size, theirs), "MiB/s");
+    let pin = hash_reader(File::open(input).unwrap()).unwrap().0;
+    let verify = || {
+        let (d, v) = time(|| verified_binary_with(input, &pin, ExecBackend::Auto).unwrap());
+        assert_eq!(v.backend(), ExecBackend::Memfd);
+        drop(v);
+        d
+    };
+    let (v, o) = side_by_side(verify, || openssl_time(input).unwrap());
+    r.add(
+        &format!("verify_cost_{}m", size >> 20),
+        v.as_secs_f64() / o.as_secs_f64(),
+        "x openssl (goal <= 1.15)",
+    );
+}
 
-    // 4./5. spawn overhead.
+/// 4./5. spawn overhead of a verified restricted command over a plain `env_clear` spawn.
+fn spawn_figures(r: &mut Report, spawns: usize) {
     let true_path = ["/usr/bin/true", "/bin/true"]
         .iter()
         .map(Path::new)
         .find(|p| p.is_file())
         .unwrap();
-    let true_pin = hash_reader(File::open(true_path).unwrap())
+    let pin = hash_reader(File::open(true_path).unwrap())
         .unwrap()
         .0
         .to_string();
@@ -256,13 +224,9 @@ fn main() {
     let ours = || {
         time(|| {
             for _ in 0..batch {
-                let c = RestrictedCommand::new_verified(
-                    true_path,
-                    &true_pin,
-                    [] as [&str; 0],
-                    &CommandOptions::default(),
-                )
-                .unwrap();
+                let opts = CommandOptions::default();
+                let c = RestrictedCommand::new_verified(true_path, &pin, [] as [&str; 0], &opts)
+                    .unwrap();
                 assert!(c.status().unwrap().success());
             }
         })
@@ -298,8 +262,10 @@ fn main() {
         b.as_secs_f64() / batch as f64 * 1e6,
         "us per spawn",
     );
+}
 
-    // 6. env_build_us on a 1,000-variable environment.
+/// 6. `env_build_us` on a 1,000-variable environment.
+fn env_figure(r: &mut Report) {
     let env: Vec<(String, String)> = (0..1000)
         .map(|i| match i % 10 {
             0 => ("HTTP_PROXY".into(), format!("http://u{i}:p@proxy:{i}")),
@@ -307,15 +273,15 @@ fn main() {
             _ => (format!("VAR_{i}"), "x".repeat(40)),
         })
         .collect();
-    let calls = 200;
+    let calls = 200u32;
     let build = || {
         time(|| {
-            (0..calls).for_each(|_| {
+            for _ in 0..calls {
                 drop(build_restricted_env_safe(
                     env.iter().map(|(k, v)| (k, v)),
                     false,
-                ))
-            })
+                ));
+            }
         })
         .0
     };
@@ -325,21 +291,15 @@ fn main() {
         e.as_secs_f64() / f64::from(calls) * 1e6,
         "us per call (1,000 vars)",
     );
+}
 
-    // 7. Peak RSS of verifying a large binary, in a fresh process.
-    let big = if rss_size == size {
-        input.clone()
-    } else {
-        make_input(&dir, "big.bin", rss_size)
-    };
-    let big_pin = hash_reader(File::open(&big).unwrap())
-        .unwrap()
-        .0
-        .to_string();
+/// 7. Peak RSS of verifying a large binary, in a fresh process.
+fn rss_figure(r: &mut Report, big: &Path, rss_size: usize) {
+    let pin = hash_reader(File::open(big).unwrap()).unwrap().0.to_string();
     let probe = Command::new(std::env::current_exe().unwrap())
-        .args(["--rss-probe"])
-        .arg(&big)
-        .arg(&big_pin)
+        .arg("--rss-probe")
+        .arg(big)
+        .arg(&pin)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&probe.stdout);
@@ -360,12 +320,41 @@ fn main() {
             "MiB (the copy itself, not RSS)",
         );
     } else {
-        r.note(
-            "peak_rss_verify",
-            &format!("probe failed: {}", String::from_utf8_lossy(&probe.stderr)),
-        );
+        r.note("peak_rss_verify", &String::from_utf8_lossy(&probe.stderr));
     }
+}
 
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--rss-probe") {
+        return rss_probe(Path::new(&args[i + 1]), &args[i + 2]);
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let out_path = args
+        .iter()
+        .position(|a| a == "--out")
+        .map(|i| PathBuf::from(&args[i + 1]));
+    let size: usize = if quick { 32 << 20 } else { 256 << 20 };
+    let spawns: usize = if quick { 100 } else { 500 };
+    let rss_size: usize = if quick { 32 << 20 } else { 1 << 30 };
+    let dir = std::env::temp_dir().join(format!("execsafe-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut r = Report(Vec::new());
+    println!(
+        "# execsafe bench: {} MiB, {spawns} spawns, median of {ROUNDS} alternating rounds",
+        size >> 20
+    );
+    let input = make_input(&dir, "input.bin", size);
+    tee_figures(&mut r, &input, size);
+    openssl_figures(&mut r, &input, size);
+    spawn_figures(&mut r, spawns);
+    env_figure(&mut r);
+    let big = if rss_size == size {
+        input.clone()
+    } else {
+        make_input(&dir, "big.bin", rss_size)
+    };
+    rss_figure(&mut r, &big, rss_size);
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(p) = out_path {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -374,7 +363,7 @@ fn main() {
     }
 }
 
-/// `VmRSS` and `VmHWM` of this process in KiB.
+/// `VmRSS` / `VmHWM` of this process in KiB.
 fn vm(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap()
