@@ -32,7 +32,7 @@ pub(crate) fn run_ci(args: &[String]) -> Result {
     run(
         "docs",
         cargo()
-            .args(["doc", "--workspace", "--no-deps"])
+            .args(["doc", "--workspace", "--no-deps", "--lib"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     if !skip_deny {

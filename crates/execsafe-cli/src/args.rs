@@ -114,7 +114,7 @@ impl RunArgs {
 pub(crate) struct EnvArgs {
     #[command(flatten)]
     pub(crate) env: EnvOptions,
-    /// Print secret values instead of <redacted>.
+    /// Print secret values instead of `<redacted>`.
     #[arg(long)]
     pub(crate) show_secrets: bool,
 }

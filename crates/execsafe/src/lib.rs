@@ -22,7 +22,7 @@
 //! This crate is a facade: it contains no code besides `pub use`. Each layer is a crate
 //! of its own that can be audited and depended on alone:
 //!
-//! * [`env`] (`execsafe-env`): allowlisted environment, safe `PATH`, proxy credential
+//! * [`env`](mod@env) (`execsafe-env`): allowlisted environment, safe `PATH`, proxy credential
 //!   stripping, secret names. Pure.
 //! * [`digest`] (`execsafe-digest`): strict `sha256:<hex>` digests, the tee-hash copier.
 //! * [`fs`] (`execsafe-fs`, Unix): no-follow opens, private temp dirs, sealed memfds.
