@@ -119,7 +119,9 @@ pub fn restricted_env(data: &[u8]) {
         return; // the marker must only ever come from a password
     }
     for p in &input.proxies {
-        if [&p.user, &p.host, &p.tail].iter().any(|s| s.contains(MARK)) {
+        // The marker must only come from the password (host and tail are adjacent, so
+        // check them joined: the marker could straddle them).
+        if p.user.contains(MARK) || format!("{}{}", p.host, p.tail).contains(MARK) {
             return;
         }
         let url = format!(
@@ -135,6 +137,7 @@ pub fn restricted_env(data: &[u8]) {
             url.into(),
         ));
     }
+    let env_dbg = format!("{env:?}");
     let out = build_restricted_env_safe(env.clone(), input.inherit_path);
     let (last, rest) = out.split_last().expect("PATH is always present");
     assert_eq!(last.0, "PATH", "PATH is not last");
@@ -163,8 +166,10 @@ pub fn restricted_env(data: &[u8]) {
                 !v.as_bytes()
                     .windows(MARK.len())
                     .any(|w| w == MARK.as_bytes()),
-                "password reached {}",
-                k.display()
+                "password reached {}: {:?}; input {}",
+                k.display(),
+                v,
+                env_dbg
             );
         }
     }
