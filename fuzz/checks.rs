@@ -166,9 +166,9 @@ pub fn restricted_env(data: &[u8]) {
                 !v.as_bytes()
                     .windows(MARK.len())
                     .any(|w| w == MARK.as_bytes()),
-                "password reached {}: {:?}; input {}",
+                "password reached {}: {}; input {}",
                 k.display(),
-                v,
+                v.display(),
                 env_dbg
             );
         }
