@@ -210,7 +210,17 @@ pub fn digest_parse(data: &[u8]) {
         }
         Err(e) => {
             assert!(!grammar, "refused {s:?}");
-            assert!(e.to_string().len() < 400, "error quotes too much");
+            let execsafe::DigestError::Format { input: quoted } = &e else {
+                panic!("parse error of another kind: {e:?}");
+            };
+            assert!(
+                quoted.chars().count() <= 80,
+                "error quotes more than 80 chars"
+            );
+            assert!(
+                s.starts_with(quoted.as_str()),
+                "quote is not a prefix of the input"
+            );
         }
     }
 }
