@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use sha2::{Digest as _, Sha256};
+
 use execsafe::{
     CommandOptions, ExecBackend, ExecMemfd, RestrictedCommand, build_restricted_env_safe,
     copy_and_hash, hash_reader, parse_digest, verified_binary_with,
@@ -126,6 +128,25 @@ fn openssl_time(path: &Path) -> Option<Duration> {
     out.ok().filter(|o| o.status.success()).map(|_| d)
 }
 
+/// `openssl speed -evp sha256 -bytes 16384 -seconds 1`, in MiB/s.
+fn openssl_speed() -> Option<f64> {
+    let out = Command::new("openssl")
+        .args([
+            "speed", "-evp", "sha256", "-bytes", "16384", "-seconds", "1",
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().rev().find(|l| l.starts_with("sha256"))?;
+    let kb: f64 = line
+        .split_whitespace()
+        .last()?
+        .trim_end_matches('k')
+        .parse()
+        .ok()?;
+    Some(kb * 1000.0 / f64::from(1u32 << 20))
+}
+
 fn hash_file(path: &Path) -> Duration {
     time(|| hash_reader(File::open(path).unwrap()).unwrap()).0
 }
@@ -133,16 +154,26 @@ fn hash_file(path: &Path) -> Duration {
 /// 1. `tee_copy_ratio`: `copy_and_hash` into a memfd (and a tmpfs file) ÷ hash-only.
 fn tee_figures(r: &mut Report, input: &Path, size: usize) {
     let mem: Vec<u8> = std::fs::read(input).unwrap();
-    let (compute, _) = side_by_side(
-        || time(|| hash_reader(&mem[..]).unwrap()).0,
-        || Duration::ZERO,
-    );
+    let (compute, _) = side_by_side(|| time(|| Sha256::digest(&mem)).0, || Duration::ZERO);
     drop(mem);
     r.add(
         "sha256_compute_throughput",
         mib_per_s(size, compute),
-        "MiB/s (in-memory, no I/O)",
+        "MiB/s (sha2, in-memory, no I/O)",
     );
+    if let Some(speed) = openssl_speed() {
+        // SHA-NI class check: sha2 next to OpenSSL's own hand-written assembly.
+        r.add(
+            "openssl_speed_throughput",
+            speed,
+            "MiB/s (openssl speed -evp sha256, 16 KiB)",
+        );
+        r.add(
+            "sha256_vs_openssl_speed_ratio",
+            mib_per_s(size, compute) / speed,
+            "x (about 1 = SHA-NI class)",
+        );
+    }
     let into_memfd = || {
         let mut m = ExecMemfd::create("bench").unwrap();
         time(|| copy_and_hash(File::open(input).unwrap(), m.file()).unwrap()).0
