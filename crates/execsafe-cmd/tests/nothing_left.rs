@@ -34,38 +34,18 @@ fn scenario() {
             backend,
             ..CommandOptions::default()
         };
+        let verified = |path: &std::path::Path, pin: &str, backend| {
+            RestrictedCommand::new_verified(path, pin, [] as [&str; 0], &opts(backend))
+        };
         match i % 5 {
-            0 => {
-                let c = RestrictedCommand::new_verified(
-                    &t,
-                    &pin_t,
-                    [] as [&str; 0],
-                    &opts(ExecBackend::Auto),
-                )
-                .unwrap();
-                assert!(c.status().unwrap().success());
-                ok += 1;
-            }
-            1 => {
-                let c = RestrictedCommand::new_verified(
-                    &t,
-                    &pin_t,
-                    [] as [&str; 0],
-                    &opts(ExecBackend::TempDir),
-                )
-                .unwrap();
-                assert!(c.status().unwrap().success());
-                ok += 1;
-            }
-            2 => {
-                let c = RestrictedCommand::new_verified(
-                    &script,
-                    &pin_s,
-                    [] as [&str; 0],
-                    &opts(ExecBackend::Auto),
-                )
-                .unwrap();
-                assert_eq!(c.verified().unwrap().backend(), ExecBackend::TempDir);
+            0..=2 => {
+                let (path, pin, backend, want) = match i % 5 {
+                    0 => (&t, &pin_t, ExecBackend::Auto, ExecBackend::Memfd),
+                    1 => (&t, &pin_t, ExecBackend::TempDir, ExecBackend::TempDir),
+                    _ => (&script, &pin_s, ExecBackend::Auto, ExecBackend::TempDir),
+                };
+                let c = verified(path, pin, backend).unwrap();
+                assert_eq!(c.verified().unwrap().backend(), want);
                 assert!(c.status().unwrap().success());
                 ok += 1;
             }
@@ -75,20 +55,13 @@ fn scenario() {
                 } else {
                     ExecBackend::Auto
                 };
-                let e = RestrictedCommand::new_verified(&t, ZERO, [] as [&str; 0], &opts(backend))
-                    .unwrap_err();
+                let e = verified(&t, ZERO, backend).unwrap_err();
                 assert!(matches!(e, Error::Mismatch { .. }), "{e:?}");
                 mismatched += 1;
             }
             _ => {
                 let r = std::panic::catch_unwind(|| {
-                    let c = RestrictedCommand::new_verified(
-                        &t,
-                        &pin_t,
-                        [] as [&str; 0],
-                        &opts(ExecBackend::TempDir),
-                    )
-                    .unwrap();
+                    let c = verified(&t, &pin_t, ExecBackend::TempDir).unwrap();
                     assert!(c.path().exists());
                     panic!("caller panics while holding a verified copy");
                 });
