@@ -42,6 +42,7 @@
 mod backend;
 mod command;
 mod error;
+mod fork_lock;
 mod name;
 mod options;
 mod spawn;
@@ -51,6 +52,7 @@ pub use backend::ExecBackend;
 pub use command::{RestrictedCommand, build_child_env};
 pub use error::Error;
 pub use options::CommandOptions;
+pub use spawn::etxtbsy_retries;
 pub use verified::{
     VerifiedBinary, verified_binary_fd, verified_binary_with, verified_binary_with_limit,
 };

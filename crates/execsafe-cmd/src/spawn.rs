@@ -2,6 +2,7 @@
 
 use std::io;
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Spawn attempts before an `ETXTBSY` is returned to the caller.
@@ -9,18 +10,35 @@ const TRIES: u32 = 8;
 /// First back-off; doubled after each `ETXTBSY` (0.5 ms … 64 ms, ~128 ms in total).
 const FIRST_BACKOFF: Duration = Duration::from_micros(500);
 
-/// `cmd.spawn()`, retried on `ETXTBSY`.
+static RETRIES: AtomicU64 = AtomicU64::new(0);
+
+/// How many times, in this process so far, a spawn of a [`RestrictedCommand`] was
+/// retried because the kernel answered `ETXTBSY` (a diagnostic: with the fork lock it
+/// stays 0 unless other code in the process forks while a temp-dir copy is written).
 ///
-/// A temp-dir copy was just written through an fd; another thread of this process that
-/// forks at that moment holds a duplicate of that fd until its own `execve`, and the
-/// kernel refuses to execute a file open for writing. The window is short, so a few
-/// retries clear it (see the concurrency tests). Memfd copies never hit it.
+/// [`RestrictedCommand`]: crate::RestrictedCommand
+pub fn etxtbsy_retries() -> u64 {
+    RETRIES.load(Ordering::Relaxed)
+}
+
+/// `cmd.spawn()` under the shared fork lock, retried on `ETXTBSY`.
+///
+/// A temp-dir copy is written through an fd; a thread of this process that forks at that
+/// moment holds a duplicate of that fd until its own `execve`, and the kernel refuses to
+/// execute a file open for writing. The fork lock keeps this library's own spawns out of
+/// that window; the bounded retry covers forks made elsewhere in the process. Memfd
+/// copies never hit it.
 pub(crate) fn spawn_retrying(cmd: &mut Command) -> io::Result<Child> {
     let mut backoff = FIRST_BACKOFF;
     let mut tries = 1;
     loop {
-        match cmd.spawn() {
+        let spawned = {
+            let _shared = crate::fork_lock::spawning();
+            cmd.spawn()
+        };
+        match spawned {
             Err(e) if e.kind() == io::ErrorKind::ExecutableFileBusy && tries < TRIES => {
+                RETRIES.fetch_add(1, Ordering::Relaxed);
                 std::thread::sleep(backoff);
                 backoff *= 2;
                 tries += 1;

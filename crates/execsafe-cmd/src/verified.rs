@@ -206,11 +206,15 @@ fn into_temp_dir(src: &Source<'_>, from: impl Read) -> Result<Holder, Error> {
             dir: dir.path().into(),
         });
     }
-    let mut dst = dir
-        .create_file(copy_name(src.path), 0o500)
-        .map_err(Error::Fs)?;
-    src.copy_verified(from, &mut dst)?;
-    drop(dst); // close the writable fd before anyone executes the file
+    {
+        // No spawn of this library may fork while the write fd is open (see fork_lock).
+        let _no_fork = crate::fork_lock::writing_copy();
+        let mut dst = dir
+            .create_file(copy_name(src.path), 0o500)
+            .map_err(Error::Fs)?;
+        src.copy_verified(from, &mut dst)?;
+        drop(dst); // close the writable fd before anyone executes the file
+    }
     dir.seal().map_err(|e| {
         Error::Fs(FsError::Io {
             op: "sealing",
