@@ -28,7 +28,8 @@ use crate::verified::{VerifiedBinary, verified_binary_with_limit};
 ///
 /// A verified copy is removed by [`Self::cleanup`] or on `Drop`; keep the command alive
 /// until the child has exited ([`Self::status`] and [`Self::output`] do).
-#[derive(Debug)]
+///
+/// `Debug` shows the environment's keys, never its values.
 pub struct RestrictedCommand {
     program: PathBuf,
     arg0: OsString,
@@ -36,6 +37,20 @@ pub struct RestrictedCommand {
     env: Vec<EnvPair>,
     dir: Option<PathBuf>,
     verified: Option<VerifiedBinary>,
+}
+
+impl std::fmt::Debug for RestrictedCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<_> = self.env.iter().map(|(k, _)| k).collect();
+        f.debug_struct("RestrictedCommand")
+            .field("program", &self.program)
+            .field("arg0", &self.arg0)
+            .field("args", &self.args)
+            .field("env_keys", &keys)
+            .field("dir", &self.dir)
+            .field("verified", &self.verified)
+            .finish()
+    }
 }
 
 impl RestrictedCommand {
@@ -171,6 +186,11 @@ impl RestrictedCommand {
 
     /// A `std::process::Command`: `env_clear()`, then exactly [`Self::env`], the
     /// arguments, `current_dir` if set, and `argv[0]` = the original path.
+    ///
+    /// The returned `Command` names the verified copy by path (`/proc/self/fd/N` for a
+    /// memfd): spawn it **while this `RestrictedCommand` is alive**. After it is dropped
+    /// the copy is gone and, for a memfd, fd `N` may name another file. [`Self::spawn`],
+    /// [`Self::status`] and [`Self::output`] cannot be misused that way.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.arg0(&self.arg0)

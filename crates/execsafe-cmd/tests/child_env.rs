@@ -184,6 +184,30 @@ fn work_dir_is_applied() {
 }
 
 #[test]
+fn command_debug_shows_keys_not_values() {
+    let o = CommandOptions {
+        secrets: vec!["MY_TOKEN".into()],
+        additional_env: vec![("EXTRA_KEY".into(), "extra-s3cret".into())],
+        ..CommandOptions::default()
+    };
+    let cmd = RestrictedCommand::with_environ(
+        "/bin/true",
+        [] as [&str; 0],
+        &o,
+        [("MY_TOKEN", "tok-s3cret"), ("HOME", "/home/h0me")],
+    )
+    .unwrap();
+    let dbg = format!("{cmd:?}");
+    assert!(
+        dbg.contains("MY_TOKEN") && dbg.contains("EXTRA_KEY"),
+        "{dbg}"
+    );
+    for value in ["tok-s3cret", "extra-s3cret", "/home/h0me"] {
+        assert!(!dbg.contains(value), "{value} in Debug: {dbg}");
+    }
+}
+
+#[test]
 fn options_debug_shows_keys_not_values() {
     let o = CommandOptions {
         additional_env: vec![("GITHUB_TOKEN".into(), "ghs_supersecret".into())],
