@@ -8,8 +8,8 @@ use execsafe::{CommandOptions, build_child_env};
 use crate::args::EnvArgs;
 use crate::exit::{FAILURE, report};
 
-/// Prints `KEY=VALUE` lines; values of `--secret` names are `<redacted>` unless
-/// `--show-secrets`.
+/// Prints `KEY=VALUE` lines; values of `--secret` names, and proxy URLs that still carry
+/// credentials (`--keep-proxy-credentials`), are `<redacted>` unless `--show-secrets`.
 pub(crate) fn run(args: &EnvArgs) -> u8 {
     let opts = CommandOptions {
         inherit_path: args.env.inherit_path,
@@ -27,7 +27,8 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
     };
     let mut out = std::io::stdout().lock();
     for (k, v) in &env {
-        let secret = args.env.secrets.iter().any(|s| k == s.as_str());
+        let secret = args.env.secrets.iter().any(|s| k == s.as_str())
+            || (is_proxy_key(k.as_bytes()) && v.as_bytes().contains(&b'@'));
         let value = if secret && !args.show_secrets {
             b"<redacted>".as_slice()
         } else {
@@ -39,4 +40,10 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
         }
     }
     0
+}
+
+/// A `*_PROXY` key (any case) other than `NO_PROXY`.
+fn is_proxy_key(key: &[u8]) -> bool {
+    let upper = key.to_ascii_uppercase();
+    upper.ends_with(b"_PROXY") && upper != b"NO_PROXY"
 }

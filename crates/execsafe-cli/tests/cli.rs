@@ -268,6 +268,26 @@ fn secret_is_passed_and_env_redacts_it() {
 }
 
 #[test]
+fn env_redacts_kept_proxy_credentials() {
+    let out = run(execsafe()
+        .args(["env", "--keep-proxy-credentials"])
+        .env("HTTPS_PROXY", "http://bob:hunter2@proxy:3128"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l == "HTTPS_PROXY=<redacted>"),
+        "{text}"
+    );
+    let out = run(execsafe()
+        .args(["env"])
+        .env("HTTPS_PROXY", "http://bob:hunter2@proxy:3128"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l == "HTTPS_PROXY=http://proxy:3128"),
+        "{text}"
+    );
+}
+
+#[test]
 fn verbose_names_backend_digest_and_keys_never_values() {
     let env = PathBuf::from("/usr/bin/env");
     let pin = digest(&env);
