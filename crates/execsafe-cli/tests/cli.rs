@@ -401,6 +401,18 @@ fn sigterm_and_sigint_reach_the_child_and_the_copy_is_removed() {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
+        // Watchdog: a hung child must fail the test, not hang CI. It kills only if the
+        // test has not reported back within 60 s (so never a recycled pid).
+        let (done, watchdog) = std::sync::mpsc::channel::<()>();
+        let pid = rustix::process::Pid::from_child(&child);
+        let dog = std::thread::spawn(move || {
+            if watchdog
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .is_err()
+            {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
+        });
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -413,6 +425,8 @@ fn sigterm_and_sigint_reach_the_child_and_the_copy_is_removed() {
         );
         rustix::process::kill_process(rustix::process::Pid::from_child(&child), sig).unwrap();
         let status = child.wait().unwrap();
+        done.send(()).unwrap();
+        dog.join().unwrap();
         assert_eq!(status.code(), Some(code), "{sig:?}");
         assert!(tmp.entries().is_empty(), "copy left behind after {sig:?}");
     }
