@@ -35,6 +35,7 @@ pub(crate) fn run_ci(args: &[String]) -> Result {
             .args(["doc", "--workspace", "--no-deps", "--lib"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    crate::cross::run_cross()?;
     if !skip_deny {
         ensure_installed("deny", "cargo-deny", "^0.20", "0.20")?;
         // `--offline` below needs every crate of every target downloaded (cargo-deny

@@ -8,6 +8,7 @@
 
 mod bench;
 mod ci;
+mod cross;
 mod fuzz;
 mod tools;
 

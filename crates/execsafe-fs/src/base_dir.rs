@@ -33,9 +33,9 @@ pub(crate) fn choose_base_from(
         let path = PathBuf::from(xdg);
         if let Ok(fd) = open_dir(&path)
             && let Ok(st) = rustix::fs::fstat(&fd)
-            && FileKind::from_mode(st.st_mode) == FileKind::Directory
+            && FileKind::from_mode(crate::stat::mode(&st)) == FileKind::Directory
             && st.st_uid == euid
-            && st.st_mode & 0o7777 == 0o700
+            && crate::stat::mode(&st) & 0o7777 == 0o700
         {
             return Ok(BaseDir { path, fd });
         }
@@ -74,8 +74,8 @@ pub(crate) fn check_base(path: &Path) -> Result<BaseDir, FsError> {
     if st.st_uid != euid && st.st_uid != 0 {
         return Err(unsafe_base("owned by another user"));
     }
-    let writable_by_others = st.st_mode & 0o022 != 0;
-    let sticky = st.st_mode & 0o1000 != 0;
+    let writable_by_others = crate::stat::mode(&st) & 0o022 != 0;
+    let sticky = crate::stat::mode(&st) & 0o1000 != 0;
     if writable_by_others && !sticky {
         return Err(unsafe_base(
             "group- or world-writable without the sticky bit",

@@ -29,7 +29,7 @@ pub enum FileKind {
 
 impl FileKind {
     pub(crate) fn from_mode(mode: u32) -> Self {
-        match FileType::from_raw_mode(mode) {
+        match FileType::from_raw_mode(crate::stat::raw_mode(mode)) {
             FileType::RegularFile => Self::Regular,
             FileType::Directory => Self::Directory,
             FileType::Symlink => Self::Symlink,

@@ -22,8 +22,8 @@ impl FileIdentity {
     pub fn of(fd: impl AsFd) -> io::Result<Self> {
         let st = rustix::fs::fstat(fd)?;
         Ok(Self {
-            dev: st.st_dev,
-            ino: st.st_ino,
+            dev: crate::stat::dev(&st),
+            ino: crate::stat::ino(&st),
         })
     }
 }
@@ -36,5 +36,5 @@ impl FileIdentity {
 ///
 /// The `fstat` error (`EBADF`).
 pub fn fstat_inode(fd: impl AsFd) -> io::Result<u64> {
-    Ok(rustix::fs::fstat(fd)?.st_ino)
+    Ok(crate::stat::ino(&rustix::fs::fstat(fd)?))
 }

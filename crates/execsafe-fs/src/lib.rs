@@ -35,6 +35,7 @@ mod identity;
 mod memfd;
 mod open;
 mod remove;
+mod stat;
 mod temp_dir;
 
 pub use config::{CONFIG_FILE_NAME, SecureConfigFile, write_secure_config_file};

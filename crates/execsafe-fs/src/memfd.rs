@@ -46,7 +46,7 @@ impl ExecMemfd {
             Err(e) => return Err(FsError::io("memfd_create", name, e)),
         };
         let st = rustix::fs::fstat(&fd).map_err(|e| FsError::io("fstat of memfd", name, e))?;
-        if st.st_mode & 0o100 == 0 {
+        if crate::stat::mode(&st) & 0o100 == 0 {
             return Err(FsError::MemfdExecDenied);
         }
         Ok(Self {

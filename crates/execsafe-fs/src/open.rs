@@ -41,7 +41,9 @@ pub fn open_binary_no_follow(path: impl AsRef<Path>) -> Result<File, FsError> {
         Err(Errno::NOENT) => return Err(FsError::NotFound { path: path.into() }),
         Err(Errno::NXIO) => {
             let kind = rustix::fs::statat(CWD, path, AtFlags::SYMLINK_NOFOLLOW)
-                .map_or(FileKind::Unknown, |st| FileKind::from_mode(st.st_mode));
+                .map_or(FileKind::Unknown, |st| {
+                    FileKind::from_mode(crate::stat::mode(&st))
+                });
             return Err(FsError::NotRegular {
                 path: path.into(),
                 kind,
@@ -50,7 +52,7 @@ pub fn open_binary_no_follow(path: impl AsRef<Path>) -> Result<File, FsError> {
         Err(e) => return Err(FsError::io("opening", path, e)),
     };
     let st = rustix::fs::fstat(&fd).map_err(|e| FsError::io("fstat of", path, e))?;
-    let kind = FileKind::from_mode(st.st_mode);
+    let kind = FileKind::from_mode(crate::stat::mode(&st));
     if kind != FileKind::Regular {
         return Err(FsError::NotRegular {
             path: path.into(),

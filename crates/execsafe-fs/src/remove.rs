@@ -19,7 +19,7 @@ pub(crate) fn remove_contents(dir: BorrowedFd<'_>, depth: u32) -> rustix::io::Re
     if depth > MAX_DEPTH {
         return Err(Errno::LOOP);
     }
-    rustix::fs::fchmod(dir, Mode::from_raw_mode(0o700))?;
+    rustix::fs::fchmod(dir, crate::stat::to_mode(0o700))?;
     let mut first_err = None;
     let mut names = Vec::new();
     for entry in Dir::read_from(dir)? {

@@ -7,7 +7,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustix::fs::{AtFlags, Mode, OFlags, StatVfsMountFlags};
+use rustix::fs::{AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::base_dir::{BaseDir, choose_base};
@@ -83,7 +83,7 @@ impl SecureTempDir {
         for _ in 0..NAME_ATTEMPTS {
             let name = PathBuf::from(format!("{prefix}{:016x}", random_u64()));
             let path = base.path.join(&name);
-            match rustix::fs::mkdirat(&base.fd, &name, Mode::from_raw_mode(0o700)) {
+            match rustix::fs::mkdirat(&base.fd, &name, crate::stat::to_mode(0o700)) {
                 Ok(()) => {}
                 Err(Errno::EXIST) => continue,
                 Err(e) => return Err(FsError::io("creating temp dir in", &base.path, e)),
@@ -129,11 +129,11 @@ impl SecureTempDir {
                 reason: "not owned by the effective user",
             });
         }
-        rustix::fs::fchmod(&self.dir, Mode::from_raw_mode(0o700))
+        rustix::fs::fchmod(&self.dir, crate::stat::to_mode(0o700))
             .map_err(|e| FsError::io("chmod 0700 of", &self.path, e))?;
         let st =
             rustix::fs::fstat(&self.dir).map_err(|e| FsError::io("fstat of", &self.path, e))?;
-        if st.st_mode & 0o7777 != 0o700 {
+        if crate::stat::mode(&st) & 0o7777 != 0o700 {
             return Err(FsError::NotPrivate {
                 path: self.path.clone(),
                 reason: "mode is not 0700 after fchmod",
@@ -179,23 +179,29 @@ impl SecureTempDir {
             &self.dir,
             name,
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::from_raw_mode(mode),
+            crate::stat::to_mode(mode),
         )
         .map_err(|e| FsError::io("creating file", &target, e))?;
-        rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))
+        rustix::fs::fchmod(&fd, crate::stat::to_mode(mode))
             .map_err(|e| FsError::io("chmod of", &target, e))?;
         Ok(File::from(fd))
     }
 
     /// Whether the directory's filesystem is mounted `noexec`. Syscall: `fstatvfs(dir)`,
-    /// flag `ST_NOEXEC`.
+    /// flag `ST_NOEXEC` (Linux and Android; elsewhere this returns `Ok(false)` and a
+    /// `noexec` mount shows up as `EACCES` at spawn, which `execsafe-cmd` reports as such).
     ///
     /// # Errors
     ///
     /// The `fstatvfs` error.
     pub fn is_noexec(&self) -> io::Result<bool> {
-        let st = rustix::fs::fstatvfs(&self.dir)?;
-        Ok(st.f_flag.contains(StatVfsMountFlags::NOEXEC))
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let st = rustix::fs::fstatvfs(&self.dir)?;
+            Ok(st.f_flag.contains(rustix::fs::StatVfsMountFlags::NOEXEC))
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        Ok(false)
     }
 
     /// Makes the directory read-only for its owner (0500): no entry can be added, removed
@@ -205,7 +211,7 @@ impl SecureTempDir {
     ///
     /// The `fchmod` error.
     pub fn seal(&self) -> io::Result<()> {
-        rustix::fs::fchmod(&self.dir, Mode::from_raw_mode(0o500))?;
+        rustix::fs::fchmod(&self.dir, crate::stat::to_mode(0o500))?;
         Ok(())
     }
 
