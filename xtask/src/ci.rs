@@ -36,6 +36,7 @@ pub(crate) fn run_ci(args: &[String]) -> Result {
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     crate::cross::run_cross()?;
+    crate::msrv::run_msrv()?;
     if !skip_deny {
         ensure_installed("deny", "cargo-deny", "^0.20", "0.20")?;
         // `--offline` below needs every crate of every target downloaded (cargo-deny

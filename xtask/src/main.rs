@@ -10,6 +10,7 @@ mod bench;
 mod ci;
 mod cross;
 mod fuzz;
+mod msrv;
 mod tools;
 
 use std::process::ExitCode;
