@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
-use execsafe::{CommandOptions, build_child_env};
+use execsafe::{CommandOptions, build_child_env, is_proxy_key};
 
 use crate::args::EnvArgs;
 use crate::exit::{FAILURE, report};
@@ -28,7 +28,7 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
     let mut out = std::io::stdout().lock();
     for (k, v) in &env {
         let secret = args.env.secrets.iter().any(|s| k == s.as_str())
-            || (is_proxy_key(k.as_bytes()) && v.as_bytes().contains(&b'@'));
+            || (is_proxy_key(k) && v.as_bytes().contains(&b'@'));
         let value = if secret && !args.show_secrets {
             b"<redacted>".as_slice()
         } else {
@@ -40,10 +40,4 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
         }
     }
     0
-}
-
-/// A `*_PROXY` key (any case) other than `NO_PROXY`.
-fn is_proxy_key(key: &[u8]) -> bool {
-    let upper = key.to_ascii_uppercase();
-    upper.ends_with(b"_PROXY") && upper != b"NO_PROXY"
 }

@@ -1,7 +1,5 @@
 //! `RestrictedCommand`: a program, its arguments and exactly the environment it gets.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::ffi::{OsStr, OsString};
 use std::io;
 use std::os::unix::process::CommandExt;
@@ -10,7 +8,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 
 use execsafe_digest::parse_digest;
 use execsafe_env::{
-    EnvPair, build_restricted_env, build_restricted_env_safe, validate_secret_name,
+    EnvPair, append_allowed_secrets, build_restricted_env, build_restricted_env_safe,
+    dedup_last_wins, is_valid_env_key, is_valid_env_value, validate_secret_name,
 };
 
 use crate::backend::ExecBackend;
@@ -276,13 +275,12 @@ where
     V: AsRef<OsStr>,
 {
     for (k, v) in &opts.additional_env {
-        let kb = k.as_encoded_bytes();
-        if kb.is_empty() || kb.contains(&b'=') || kb.contains(&0) {
+        if !is_valid_env_key(k) {
             return Err(Error::InvalidEnvKey {
                 key: k.to_string_lossy().into_owned(),
             });
         }
-        if v.as_encoded_bytes().contains(&0) {
+        if !is_valid_env_value(v) {
             return Err(Error::InvalidEnvValue {
                 key: k.to_string_lossy().into_owned(),
             });
@@ -295,39 +293,21 @@ where
         .into_iter()
         .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
         .collect();
-    let base = if opts.strip_proxy_credentials {
+    let mut all = if opts.strip_proxy_credentials {
         build_restricted_env_safe(environ.iter().map(|(k, v)| (k, v)), opts.inherit_path)
     } else {
         build_restricted_env(environ.iter().map(|(k, v)| (k, v)), opts.inherit_path)
     };
-    let mut all = base;
     all.extend(opts.additional_env.iter().cloned());
-    for name in &opts.secrets {
-        // The last occurrence in the base environment, as a child would see it.
-        let value = environ
+    // Secrets come from the base environment: the last occurrence, as a child would see
+    // it; unset, empty and NUL-containing values are not passed.
+    append_allowed_secrets(&mut all, &opts.secrets, |name| {
+        environ
             .iter()
             .rev()
-            .find(|(k, _)| k == name.as_str())
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_empty() && !v.as_encoded_bytes().contains(&0));
-        if let Some(v) = value {
-            all.push((name.into(), v.clone()));
-        }
-    }
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| is_valid_env_value(v))
+    });
     Ok(dedup_last_wins(all))
-}
-
-fn dedup_last_wins(pairs: Vec<EnvPair>) -> Vec<EnvPair> {
-    let mut out: Vec<EnvPair> = Vec::with_capacity(pairs.len());
-    let mut index: HashMap<OsString, usize> = HashMap::new();
-    for (k, v) in pairs {
-        match index.entry(k.clone()) {
-            Entry::Occupied(slot) => out[*slot.get()].1 = v,
-            Entry::Vacant(slot) => {
-                slot.insert(out.len());
-                out.push((k, v));
-            }
-        }
-    }
-    out
 }

@@ -1,5 +1,7 @@
 //! One environment entry: splitting `K=V` and the key rules shared by every function.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ffi::{OsStr, OsString};
 
 /// One environment variable, as `std::env::vars_os()` yields it and `Command::envs`
@@ -47,25 +49,56 @@ fn split_at_first_eq(entry: &OsStr) -> Option<(&OsStr, &OsStr)> {
     Some((OsStr::new(k), OsStr::new(v)))
 }
 
-/// A key a child can actually receive: non-empty, no `=`, no NUL.
-pub(crate) fn is_valid_key(key: &OsStr) -> bool {
+/// Whether a child can receive `key` as a variable name: non-empty, no `=`, no NUL.
+///
+/// ```
+/// use execsafe_env::is_valid_env_key;
+/// use std::ffi::OsStr;
+/// assert!(is_valid_env_key(OsStr::new("HOME")));
+/// assert!(!is_valid_env_key(OsStr::new("A=B")) && !is_valid_env_key(OsStr::new("")));
+/// ```
+pub fn is_valid_env_key(key: &OsStr) -> bool {
     let b = key.as_encoded_bytes();
     !b.is_empty() && !b.contains(&b'=') && !b.contains(&0)
 }
 
-/// A value a child can actually receive: no NUL (`execve` strings end at the first NUL).
-pub(crate) fn is_valid_value(value: &OsStr) -> bool {
+/// Whether a child can receive `value`: no NUL (`execve` strings end at the first NUL).
+pub fn is_valid_env_value(value: &OsStr) -> bool {
     !value.as_encoded_bytes().contains(&0)
 }
 
 /// The form under which two keys name the same variable: the key itself on Unix
 /// (case-sensitive), its ASCII upper-case form on Windows (case-insensitive).
-pub(crate) fn key_identity(key: &OsStr) -> OsString {
+fn key_identity(key: &OsStr) -> OsString {
     if cfg!(windows) {
         key.to_ascii_uppercase()
     } else {
         key.to_owned()
     }
+}
+
+/// Collapses duplicate keys: the **last** value wins, at the position of the **first**
+/// occurrence (what a child of Go's `exec` would see). Keys compare exactly on Unix and
+/// ASCII case-insensitively on Windows.
+///
+/// ```
+/// use execsafe_env::dedup_last_wins;
+/// let env = dedup_last_wins([("A".into(), "1".into()), ("B".into(), "2".into()), ("A".into(), "3".into())]);
+/// assert_eq!(env, vec![("A".into(), "3".into()), ("B".into(), "2".into())]);
+/// ```
+pub fn dedup_last_wins(pairs: impl IntoIterator<Item = EnvPair>) -> Vec<EnvPair> {
+    let mut out: Vec<EnvPair> = Vec::new();
+    let mut index: HashMap<OsString, usize> = HashMap::new();
+    for (k, v) in pairs {
+        match index.entry(key_identity(&k)) {
+            Entry::Occupied(slot) => out[*slot.get()].1 = v,
+            Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
 }
 
 /// Whether `key` names the variable `name` on this platform.

@@ -1,10 +1,8 @@
 //! `filter_env`: keep allowlisted variables only.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 
-use crate::entry::{EnvPair, is_valid_key, is_valid_value, key_identity, key_is};
+use crate::entry::{EnvPair, dedup_last_wins, is_valid_env_key, is_valid_env_value, key_is};
 
 /// Keeps the pairs whose key is in `allowed`, in input order, values untouched.
 ///
@@ -41,24 +39,13 @@ where
     K: AsRef<OsStr>,
     V: AsRef<OsStr>,
 {
-    let mut out: Vec<EnvPair> = Vec::new();
-    let mut index: HashMap<OsString, usize> = HashMap::new();
-    for (k, v) in environ {
+    let kept = environ.into_iter().filter_map(|(k, v)| {
         let (k, v) = (k.as_ref(), v.as_ref());
         inspect(k, v);
-        if !is_valid_key(k) || !is_valid_value(v) {
-            continue;
-        }
-        if !allowed.iter().any(|name| key_is(k, name)) {
-            continue;
-        }
-        match index.entry(key_identity(k)) {
-            Entry::Occupied(slot) => v.clone_into(&mut out[*slot.get()].1),
-            Entry::Vacant(slot) => {
-                slot.insert(out.len());
-                out.push((k.to_owned(), v.to_owned()));
-            }
-        }
-    }
-    out
+        let keep = is_valid_env_key(k)
+            && is_valid_env_value(v)
+            && allowed.iter().any(|name| key_is(k, name));
+        keep.then(|| (k.to_owned(), v.to_owned()))
+    });
+    dedup_last_wins(kept)
 }

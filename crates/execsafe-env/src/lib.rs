@@ -59,9 +59,9 @@ mod restricted;
 mod secrets;
 
 pub use allowlist::{ALLOWED_ENV_VARS, DENIED_SECRET_PREFIXES, safe_path};
-pub use entry::{EnvPair, parse_entry};
+pub use entry::{EnvPair, dedup_last_wins, is_valid_env_key, is_valid_env_value, parse_entry};
 pub use filter::filter_env;
-pub use proxy::{strip_proxy_credentials, strip_url_credentials};
+pub use proxy::{is_proxy_key, strip_proxy_credentials, strip_url_credentials};
 pub use restricted::{build_restricted_env, build_restricted_env_safe};
 pub use secrets::{
     SecretNameError, append_allowed_secrets, filter_valid_secrets, validate_secret_name,

@@ -7,10 +7,11 @@ use crate::entry::EnvPair;
 
 /// Whether a key names a proxy variable whose value may carry credentials: its ASCII
 /// upper-case form ends in `_PROXY` and is not `NO_PROXY` (a host list, never a URL).
+/// These are the keys [`strip_proxy_credentials`] rewrites.
 ///
 /// The Go package stripped only `HTTP_PROXY`, `HTTPS_PROXY`, `http_proxy` and
 /// `https_proxy`, so `Http_Proxy` or `ALL_PROXY` kept their passwords.
-pub(crate) fn is_proxy_key(key: &OsStr) -> bool {
+pub fn is_proxy_key(key: &OsStr) -> bool {
     let b = key.as_encoded_bytes();
     let upper = b.to_ascii_uppercase();
     upper.ends_with(b"_PROXY") && upper != b"NO_PROXY"

@@ -3,7 +3,7 @@
 use std::ffi::{OsStr, OsString};
 
 use crate::allowlist::{ALLOWED_ENV_VARS, safe_path};
-use crate::entry::{EnvPair, is_valid_value, key_is};
+use crate::entry::{EnvPair, is_valid_env_value, key_is};
 use crate::filter::filter_env_inspect;
 use crate::proxy::strip_proxy_credentials;
 
@@ -58,7 +58,7 @@ where
         filtered
     };
     let path = caller_path
-        .filter(|p| !p.is_empty() && is_valid_value(p))
+        .filter(|p| !p.is_empty() && is_valid_env_value(p))
         .unwrap_or_else(|| safe_path().into());
     env.push(("PATH".into(), path));
     env
