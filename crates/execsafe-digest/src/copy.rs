@@ -34,7 +34,10 @@ pub fn copy_and_hash<R: Read, W: Write>(mut src: R, mut dst: W) -> io::Result<(D
     let n = read_full(&mut src, &mut first)?;
     if n < BUF_SIZE {
         dst.write_all(&first[..n])?;
-        return Ok((finish(Sha256::digest(&first[..n]).into()), n as u64));
+        return Ok((
+            Digest::from_bytes(Sha256::digest(&first[..n]).into()),
+            n as u64,
+        ));
     }
     pipelined(src, dst, first)
 }
@@ -58,11 +61,7 @@ pub fn hash_reader<R: Read>(mut src: R) -> io::Result<(Digest, u64)> {
         hasher.update(&buf[..n]);
         total += n as u64;
     }
-    Ok((finish(hasher.finalize().into()), total))
-}
-
-fn finish(bytes: [u8; 32]) -> Digest {
-    Digest::from_bytes(bytes)
+    Ok((Digest::from_bytes(hasher.finalize().into()), total))
 }
 
 /// Fills `buf` from `src` until it is full or `src` is at its end; returns the count.
@@ -95,7 +94,7 @@ fn pipelined<R: Read, W: Write>(
                 // The copier may have stopped on an error; the buffer is then dropped.
                 let _ = to_copier.send(buf);
             }
-            finish(hasher.finalize().into())
+            Digest::from_bytes(hasher.finalize().into())
         });
 
         let mut allocated = 1;

@@ -1,16 +1,13 @@
 //! Verifying an already-open file descriptor.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::os::fd::AsFd;
 use std::os::unix::fs::FileExt;
 
-use sha2::{Digest as _, Sha256};
-
-use crate::digest::{Digest, parse_digest};
+use crate::copy::hash_reader;
+use crate::digest::parse_digest;
 use crate::error::DigestError;
-
-const BUF_SIZE: usize = 256 * 1024;
 
 /// Hashes the whole file behind `fd` and compares it with `expected`.
 ///
@@ -38,7 +35,11 @@ pub fn verify_digest_from_fd(fd: impl AsFd, expected: &str) -> Result<(), Digest
                 source,
             })?,
     );
-    let actual = pread_hash(&file).map_err(|source| DigestError::Io {
+    let (actual, _) = hash_reader(Positional {
+        file: &file,
+        offset: 0,
+    })
+    .map_err(|source| DigestError::Io {
         context: "reading file descriptor from offset 0",
         source,
     })?;
@@ -49,20 +50,17 @@ pub fn verify_digest_from_fd(fd: impl AsFd, expected: &str) -> Result<(), Digest
     }
 }
 
-fn pread_hash(file: &File) -> io::Result<Digest> {
-    let mut buf = vec![0u8; BUF_SIZE];
-    let mut hasher = Sha256::new();
-    let mut offset = 0u64;
-    loop {
-        match file.read_at(&mut buf, offset) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                offset += n as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+/// A `Read` over `pread` from a moving private offset: the file's own offset (shared
+/// with the caller's fd) is never touched.
+struct Positional<'a> {
+    file: &'a File,
+    offset: u64,
+}
+
+impl Read for Positional<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read_at(buf, self.offset)?;
+        self.offset += n as u64;
+        Ok(n)
     }
-    Ok(Digest::from_bytes(hasher.finalize().into()))
 }
