@@ -2,9 +2,10 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand};
-use execsafe::ExecBackend;
+use execsafe::{CommandOptions, ExecBackend};
 
 use crate::exit::FAILURE;
 
@@ -77,6 +78,19 @@ pub(crate) struct EnvOptions {
     pub(crate) keep_proxy_credentials: bool,
 }
 
+impl EnvOptions {
+    /// The library options these flags stand for (the rest at their secure defaults).
+    pub(crate) fn command_options(&self) -> CommandOptions {
+        CommandOptions {
+            inherit_path: self.inherit_path,
+            strip_proxy_credentials: !self.keep_proxy_credentials,
+            additional_env: self.env.clone(),
+            secrets: self.secrets.clone(),
+            ..CommandOptions::default()
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// The pinned digest, sha256:<64 lowercase hex>. Required unless --no-verify.
@@ -90,9 +104,9 @@ pub(crate) struct RunArgs {
     /// The child's working directory.
     #[arg(long, value_name = "DIR")]
     pub(crate) workdir: Option<PathBuf>,
-    /// Where the verified copy lives.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "memfd", "tempdir"])]
-    pub(crate) backend: String,
+    /// Where the verified copy lives: auto, memfd or tempdir.
+    #[arg(long, default_value = "auto", value_parser = ExecBackend::from_str)]
+    pub(crate) backend: ExecBackend,
     /// Refuse programs larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_size: Option<u64>,
@@ -102,12 +116,6 @@ pub(crate) struct RunArgs {
     /// The program (a path, or a name looked up in the child's PATH) and its arguments.
     #[arg(last = true, required = true, value_name = "PROGRAM [ARGS]...")]
     pub(crate) command: Vec<OsString>,
-}
-
-impl RunArgs {
-    pub(crate) fn backend(&self) -> ExecBackend {
-        self.backend.parse().unwrap_or_default()
-    }
 }
 
 #[derive(Debug, Args)]

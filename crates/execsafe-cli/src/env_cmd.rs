@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
-use execsafe::{CommandOptions, build_child_env, is_proxy_key};
+use execsafe::{build_child_env, is_proxy_key};
 
 use crate::args::EnvArgs;
 use crate::exit::{FAILURE, report};
@@ -11,14 +11,7 @@ use crate::exit::{FAILURE, report};
 /// Prints `KEY=VALUE` lines; values of `--secret` names, and proxy URLs that still carry
 /// credentials (`--keep-proxy-credentials`), are `<redacted>` unless `--show-secrets`.
 pub(crate) fn run(args: &EnvArgs) -> u8 {
-    let opts = CommandOptions {
-        inherit_path: args.env.inherit_path,
-        strip_proxy_credentials: !args.env.keep_proxy_credentials,
-        additional_env: args.env.env.clone(),
-        secrets: args.env.secrets.clone(),
-        ..CommandOptions::default()
-    };
-    let env = match build_child_env(&opts, std::env::vars_os()) {
+    let env = match build_child_env(&args.env.command_options(), std::env::vars_os()) {
         Ok(env) => env,
         Err(e) => {
             report("env", &e);

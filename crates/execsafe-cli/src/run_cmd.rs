@@ -18,13 +18,10 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
         return FAILURE;
     };
     let opts = CommandOptions {
-        inherit_path: args.env.inherit_path,
-        strip_proxy_credentials: !args.env.keep_proxy_credentials,
-        additional_env: args.env.env.clone(),
-        secrets: args.env.secrets.clone(),
         work_dir: args.workdir.clone(),
-        backend: args.backend(),
+        backend: args.backend,
         max_size: args.max_size,
+        ..args.env.command_options()
     };
     let search_path = if opts.inherit_path {
         std::env::var_os("PATH").unwrap_or_else(|| safe_path().into())

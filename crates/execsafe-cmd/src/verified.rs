@@ -278,21 +278,16 @@ mod linux {
     }
 
     fn starts_with_shebang(sealed: &SealedMemfd) -> Result<bool, Error> {
+        let io_err = |source| {
+            Error::Fs(FsError::Io {
+                op: "reading",
+                path: sealed.exec_path().into(),
+                source,
+            })
+        };
         let mut head = [0u8; 2];
-        let file = sealed.try_clone_file().map_err(|e| {
-            Error::Fs(FsError::Io {
-                op: "reading",
-                path: sealed.exec_path().into(),
-                source: e,
-            })
-        })?;
-        let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0).map_err(|e| {
-            Error::Fs(FsError::Io {
-                op: "reading",
-                path: sealed.exec_path().into(),
-                source: e,
-            })
-        })?;
+        let file = sealed.try_clone_file().map_err(io_err)?;
+        let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0).map_err(io_err)?;
         Ok(n == 2 && &head == b"#!")
     }
 
