@@ -2,9 +2,7 @@
 //! build on Windows and that the temp-dir backend builds on other Unixes (no memfd).
 //! Linux is what the tests prove; these `cargo clippy --target` runs prove it compiles.
 
-use std::process::Command;
-
-use crate::tools::{Result, cargo, run};
+use crate::tools::{Result, cargo, ensure_rustup, run};
 
 /// (target, packages) pairs checked.
 const TARGETS: &[(&str, &[&str])] = &[
@@ -19,15 +17,14 @@ const TARGETS: &[(&str, &[&str])] = &[
 /// message (no network), not failed.
 pub(crate) fn run_cross() -> Result {
     for (target, packages) in TARGETS {
-        if !installed(target) {
-            let ok = Command::new("rustup")
-                .args(["target", "add", target])
-                .status()
-                .is_ok_and(|s| s.success());
-            if !ok {
-                eprintln!("cross: skipped {target}: `rustup target add` failed");
-                continue;
-            }
+        let installed = ensure_rustup(
+            &["target", "list", "--installed"],
+            |l| l == *target,
+            &["target", "add", target],
+        );
+        if !installed {
+            eprintln!("cross: skipped {target}: `rustup target add` failed");
+            continue;
         }
         let mut cmd = cargo();
         cmd.args(["clippy", "--target", target]);
@@ -38,15 +35,4 @@ pub(crate) fn run_cross() -> Result {
         run(&format!("clippy for {target}"), &mut cmd)?;
     }
     Ok(())
-}
-
-fn installed(target: &str) -> bool {
-    Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l.trim() == target)
-        })
 }

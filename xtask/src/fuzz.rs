@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::tools::{Result, ensure_installed, root, run};
+use crate::tools::{Result, ensure_installed, root, run, rustup_cargo};
 
 /// Every target, in the order they run.
 pub(crate) const TARGETS: &[&str] = &[
@@ -80,13 +80,6 @@ fn has_nightly() -> bool {
         .args(["+nightly", "--version"])
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-/// The rustup `cargo` proxy from PATH (so `+nightly` works), not `$CARGO`.
-fn rustup_cargo() -> Command {
-    let mut c = Command::new("cargo");
-    c.current_dir(root()).env_remove("RUSTUP_TOOLCHAIN");
-    c
 }
 
 fn fuzz_cmd(nightly: bool, sub: &str) -> Command {

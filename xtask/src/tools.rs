@@ -41,10 +41,7 @@ pub(crate) fn run(step: &str, cmd: &mut Command) -> Result {
 
 /// Whether `cargo <sub> --version` works.
 pub(crate) fn has_cargo_subcommand(sub: &str) -> bool {
-    cargo()
-        .args([sub, "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success())
+    cargo_subcommand_version_starts(sub, "")
 }
 
 /// Whether `cargo <sub> --version` prints a version starting with `prefix`.
@@ -67,4 +64,30 @@ pub(crate) fn ensure_installed(sub: &str, krate: &str, req: &str, version_prefix
         &format!("install {krate}"),
         cargo().args(["install", "--locked", &format!("{krate}@{req}")]),
     )
+}
+
+/// The rustup `cargo` proxy from `PATH` (so `+toolchain` works), not `$CARGO`.
+pub(crate) fn rustup_cargo() -> Command {
+    let mut c = Command::new("cargo");
+    c.current_dir(root()).env_remove("RUSTUP_TOOLCHAIN");
+    c
+}
+
+/// Ensures a rustup component is present: when no line of `rustup <list>` satisfies
+/// `present`, runs `rustup <install>`. Returns whether it is (now) present.
+pub(crate) fn ensure_rustup(
+    list: &[&str],
+    present: impl Fn(&str) -> bool,
+    install: &[&str],
+) -> bool {
+    let listed = Command::new("rustup").args(list).output().is_ok_and(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .any(|l| present(l.trim()))
+    });
+    listed
+        || Command::new("rustup")
+            .args(install)
+            .status()
+            .is_ok_and(|s| s.success())
 }
