@@ -4,42 +4,14 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+
+#[path = "../../../test-support/scratch.rs"]
+mod scratch;
+
+use scratch::{Scratch, sys_bin};
 
 const EXE: &str = env!("CARGO_BIN_EXE_execsafe");
 const ZERO: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-
-struct Scratch(PathBuf);
-impl Scratch {
-    fn new(tag: &str) -> Self {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "execsafe-cli-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-        Self(p)
-    }
-    fn file(&self, name: &str, content: &[u8], mode: u32) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, content).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
-        p
-    }
-    fn entries(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect()
-    }
-}
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn execsafe() -> Command {
     let mut c = Command::new(EXE);
@@ -60,14 +32,6 @@ fn digest(path: &Path) -> String {
         .next()
         .unwrap()
         .to_string()
-}
-
-fn dash() -> PathBuf {
-    ["/usr/bin/dash", "/bin/dash"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect("dash")
 }
 
 fn stderr(o: &Output) -> String {
@@ -202,7 +166,7 @@ fn symlinked_program_exits_125_naming_the_symlink() {
 
 #[test]
 fn exit_codes_are_passed_through() {
-    let d = dash();
+    let d = sys_bin("dash");
     let pin = digest(&d);
     let code = |script: &str| {
         run(execsafe()
@@ -382,7 +346,7 @@ fn nothing_left_after_200_runs_as_unprivileged_user() {
 
 #[test]
 fn sigterm_and_sigint_reach_the_child_and_the_copy_is_removed() {
-    let d = dash();
+    let d = sys_bin("dash");
     let pin = digest(&d);
     for (sig, code) in [
         (rustix::process::Signal::TERM, 42),

@@ -109,15 +109,7 @@ fn symlink_fifo_directory_and_dev_zero_are_refused() {
     let real = s.copy_sys("true", "real");
     let link = s.0.join("link");
     symlink(&real, &link).unwrap();
-    let fifo = s.0.join("fifo");
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        &fifo,
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o600),
-        0,
-    )
-    .unwrap();
+    let fifo = s.fifo("fifo");
     let d = parse_digest(&digest_of(&real)).unwrap();
     for backend in [ExecBackend::Auto, ExecBackend::TempDir] {
         let e = verified_binary_with(&link, &d, backend).unwrap_err();

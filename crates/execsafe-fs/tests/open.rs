@@ -1,26 +1,14 @@
 //! `open_binary_no_follow` against symlinks, FIFOs, devices, directories and sockets.
 
 use std::os::unix::fs::symlink;
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use execsafe_fs::{FileIdentity, FileKind, FsError, fstat_inode, open_binary_no_follow};
+#[path = "../../../test-support/scratch.rs"]
+mod scratch;
 
-struct Scratch(PathBuf);
-impl Scratch {
-    fn new(tag: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("execsafe-fs-open-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir(&p).unwrap();
-        Self(p)
-    }
-}
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use execsafe_fs::{FileIdentity, FileKind, FsError, fstat_inode, open_binary_no_follow};
+use scratch::Scratch;
 
 #[test]
 fn regular_file_opens_blocking_and_cloexec() {
@@ -62,15 +50,7 @@ fn symlink_is_refused() {
 #[test]
 fn fifo_is_refused_at_once() {
     let s = Scratch::new("fifo");
-    let fifo = s.0.join("fifo");
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        &fifo,
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o600),
-        0,
-    )
-    .unwrap();
+    let fifo = s.fifo("fifo");
     // Watchdog: the open must return within 1 s (Go's open blocked forever here).
     let (tx, rx) = mpsc::channel();
     let p = fifo.clone();

@@ -1,58 +1,19 @@
 //! Helpers for the execsafe-cmd integration tests.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(
+    dead_code,
+    unused_imports,
+    unreachable_pub,
+    missing_docs,
+    reason = "each test binary uses a subset"
+)]
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 use execsafe_cmd::{CommandOptions, ExecBackend, RestrictedCommand};
 
-/// A world-readable scratch directory, removed on drop.
-pub struct Scratch(pub PathBuf);
-
-impl Scratch {
-    pub fn new(tag: &str) -> Self {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "execsafe-cmd-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-        Self(p)
-    }
-
-    /// Copies a system program (`true`, `echo`, `env`, `cat`, `false`) in, mode 0755.
-    pub fn copy_sys(&self, prog: &str, as_name: &str) -> PathBuf {
-        let dst = self.0.join(as_name);
-        std::fs::copy(sys_bin(prog), &dst).unwrap();
-        std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(0o755)).unwrap();
-        dst
-    }
-
-    /// Writes `content` as an executable file.
-    pub fn write_exec(&self, name: &str, content: &[u8]) -> PathBuf {
-        let dst = self.0.join(name);
-        std::fs::write(&dst, content).unwrap();
-        std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(0o755)).unwrap();
-        dst
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-pub fn sys_bin(prog: &str) -> PathBuf {
-    ["/usr/bin", "/bin"]
-        .iter()
-        .map(|d| Path::new(d).join(prog))
-        .find(|p| p.symlink_metadata().is_ok_and(|m| m.is_file()))
-        .unwrap_or_else(|| panic!("{prog} not found"))
-}
+#[path = "../../../../test-support/scratch.rs"]
+mod scratch;
+pub use scratch::{Scratch, entries, sys_bin};
 
 pub fn digest_of(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
@@ -65,14 +26,6 @@ pub fn digest_of(path: &Path) -> String {
 /// Number of open fds of this process.
 pub fn fd_count() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
-}
-
-/// Entries of a directory.
-pub fn entries(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect()
 }
 
 const THREADS: usize = 8;
