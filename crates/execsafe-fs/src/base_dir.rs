@@ -1,6 +1,5 @@
 //! Choosing and checking the base directory that private temp dirs are created in.
 
-use std::ffi::OsString;
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
@@ -18,18 +17,8 @@ pub(crate) struct BaseDir {
 /// Picks the base: `XDG_RUNTIME_DIR` when it is a directory owned by the euid with mode
 /// exactly 0700, else `TMPDIR`, else `/tmp`; then checks it with [`check_base`].
 pub(crate) fn choose_base() -> Result<BaseDir, FsError> {
-    choose_base_from(
-        std::env::var_os("XDG_RUNTIME_DIR"),
-        std::env::var_os("TMPDIR"),
-    )
-}
-
-pub(crate) fn choose_base_from(
-    xdg: Option<OsString>,
-    tmpdir: Option<OsString>,
-) -> Result<BaseDir, FsError> {
     let euid = rustix::process::geteuid().as_raw();
-    if let Some(xdg) = xdg.filter(|x| !x.is_empty()) {
+    if let Some(xdg) = std::env::var_os("XDG_RUNTIME_DIR").filter(|x| !x.is_empty()) {
         let path = PathBuf::from(xdg);
         if let Ok(fd) = open_dir(&path)
             && let Ok(st) = rustix::fs::fstat(&fd)
@@ -40,7 +29,7 @@ pub(crate) fn choose_base_from(
             return Ok(BaseDir { path, fd });
         }
     }
-    let path = tmpdir
+    let path = std::env::var_os("TMPDIR")
         .filter(|t| !t.is_empty())
         .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
     check_base(&path)
