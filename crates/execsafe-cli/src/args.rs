@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -64,30 +64,57 @@ pub(crate) struct DigestArgs {
 #[derive(Debug, Args)]
 pub(crate) struct EnvOptions {
     /// Pass this variable from execsafe's own environment (repeatable). Linker and
-    /// protocol names (LD_*, DYLD_*, EPACK_*, _*) are refused.
+    /// protocol names (LD_*, DYLD_*, EPACK_*, _*), variables that load code (BASH_ENV,
+    /// PYTHONPATH, NODE_OPTIONS, …) and PATH are refused.
     #[arg(long = "secret", value_name = "NAME")]
     pub(crate) secrets: Vec<String>,
-    /// Add KEY=VALUE after filtering (repeatable).
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
-    pub(crate) env: Vec<(OsString, OsString)>,
+    /// Add KEY=VALUE after filtering (repeatable). KEY may be PATH; variables that load
+    /// code (LD_PRELOAD, BASH_ENV, …) are refused.
+    // Taken as raw text and split here, so that no parse error can echo a value.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = clap::value_parser!(OsString))]
+    pub(crate) env: Vec<OsString>,
     /// Pass the caller's PATH instead of the safe PATH.
     #[arg(long)]
     pub(crate) inherit_path: bool,
     /// Keep credentials in *_PROXY variables (they are stripped by default).
     #[arg(long)]
     pub(crate) keep_proxy_credentials: bool,
+    /// Let --env and --secret pass variables that make the program load other code
+    /// (LD_PRELOAD, BASH_ENV, PYTHONPATH, …) and PATH as a secret. The pin then no longer
+    /// says everything about what runs.
+    #[arg(long)]
+    pub(crate) dangerously_allow_code_loading_env: bool,
 }
 
 impl EnvOptions {
     /// The library options these flags stand for (the rest at their secure defaults).
-    pub(crate) fn command_options(&self) -> CommandOptions {
-        CommandOptions {
+    ///
+    /// # Errors
+    ///
+    /// A message (naming the argument's position, never its text) for an `--env` without
+    /// `=` or with an empty KEY.
+    pub(crate) fn command_options(&self) -> Result<CommandOptions, String> {
+        let additional_env = self
+            .env
+            .iter()
+            .enumerate()
+            .map(|(i, kv)| {
+                split_key_value(kv).ok_or_else(|| {
+                    format!(
+                        "--env #{}: expected KEY=VALUE with a non-empty KEY (the argument is not shown: it may hold a secret)",
+                        i + 1
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(CommandOptions {
             inherit_path: self.inherit_path,
             strip_proxy_credentials: !self.keep_proxy_credentials,
-            additional_env: self.env.clone(),
+            additional_env,
             secrets: self.secrets.clone(),
+            dangerously_allow_code_loading_env: self.dangerously_allow_code_loading_env,
             ..CommandOptions::default()
-        }
+        })
     }
 }
 
@@ -127,10 +154,14 @@ pub(crate) struct EnvArgs {
     pub(crate) show_secrets: bool,
 }
 
-/// `KEY=VALUE` split at the first `=`; the key is checked later (named in the error).
-fn parse_key_value(s: &str) -> Result<(OsString, OsString), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.into(), v.into())),
-        _ => Err("expected KEY=VALUE with a non-empty KEY".into()),
-    }
+/// `KEY=VALUE` split at the first `=` (bytes: values need not be UTF-8); `None` without
+/// `=` or with an empty KEY. The key is checked later (named in the error).
+fn split_key_value(kv: &OsStr) -> Option<(OsString, OsString)> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = kv.as_bytes();
+    let eq = bytes.iter().position(|&b| b == b'=').filter(|&i| i > 0)?;
+    Some((
+        OsStr::from_bytes(&bytes[..eq]).to_owned(),
+        OsStr::from_bytes(&bytes[eq + 1..]).to_owned(),
+    ))
 }

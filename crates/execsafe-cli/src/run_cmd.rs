@@ -2,27 +2,48 @@
 
 use std::io;
 use std::os::unix::process::ExitStatusExt;
+use std::process::ExitStatus;
 
-use execsafe::{CommandOptions, Error, FsError, RestrictedCommand, safe_path};
+use execsafe::{CommandOptions, Error, FsError, RestrictedCommand, missing_secrets, safe_path};
+use rustix::process::{DumpableBehavior, set_dumpable_behavior};
 
 use crate::args::RunArgs;
 use crate::exit::{CANNOT_EXECUTE, FAILURE, NOT_FOUND, report, say};
 use crate::resolve::resolve;
 use crate::signals;
 
-/// Verifies and runs; returns the exit status to use. The command (and with it the
-/// verified copy) is dropped before this returns, whatever the child did.
+/// Verifies and runs; returns the exit status to use (or does not return: exec in place).
+///
+/// 1. execsafe makes itself non-dumpable, so no process of the same user — the child
+///    included — can read `/proc/<pid>/environ` (the credentials execsafe was given).
+/// 2. Signal handlers go in before verification: a SIGTERM while a large binary is
+///    copied is honoured after the copy is removed, never by dying with a copy on disk.
+/// 3. When nothing needs cleaning up (a memfd copy, or `--no-verify`), execsafe replaces
+///    itself with the program (`execve`: same PID, the program's signals and exit status).
+///    Otherwise (a temp-dir copy: `#!` scripts, `--backend tempdir`, no memfd) it spawns,
+///    forwards signals, waits, and removes the copy; an ELF copy is removed as soon as the
+///    child has exec'd it.
 pub(crate) fn run(args: &RunArgs) -> u8 {
     let Some((program, child_args)) = args.command.split_first() else {
         say("run: missing PROGRAM");
         return FAILURE;
     };
-    let opts = CommandOptions {
-        work_dir: args.workdir.clone(),
-        backend: args.backend,
-        max_size: args.max_size,
-        ..args.env.command_options()
+    let opts = match args.env.command_options() {
+        Ok(o) => CommandOptions {
+            work_dir: args.workdir.clone(),
+            backend: args.backend,
+            max_size: args.max_size,
+            ..o
+        },
+        Err(msg) => {
+            say(&msg);
+            return FAILURE;
+        }
     };
+    if let Err(e) = set_dumpable_behavior(DumpableBehavior::NotDumpable) {
+        report("prctl(PR_SET_DUMPABLE, 0)", &e);
+        return FAILURE;
+    }
     let search_path = if opts.inherit_path {
         std::env::var_os("PATH").unwrap_or_else(|| safe_path().into())
     } else {
@@ -32,6 +53,10 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
         say(&format!("{}: not found in PATH", program.to_string_lossy()));
         return NOT_FOUND;
     };
+    for name in missing_secrets(&opts, std::env::vars_os()) {
+        say(&format!("note: --secret {name} is unset or empty; not passed"));
+    }
+    let mut installed = signals::install();
     let built = if let Some(digest) = &args.digest {
         RestrictedCommand::new_verified(&path, digest, child_args, &opts)
     } else {
@@ -48,32 +73,50 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
     if args.verbose {
         verbose(&cmd);
     }
-    let installed = signals::install();
+    if let Some(sig) = installed.as_mut().and_then(signals::Installed::pending) {
+        drop(cmd); // removes the verified copy
+        return u8::try_from(128 + sig).unwrap_or(FAILURE);
+    }
+    if cmd.can_exec_in_place() {
+        let e = cmd.exec_in_place();
+        report("exec", &e);
+        return spawn_failure(&e);
+    }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
-            report(&format!("executing {}", path.display()), &e);
-            return if e.kind() == io::ErrorKind::NotFound {
-                NOT_FOUND
-            } else {
-                CANNOT_EXECUTE
-            };
+            report("spawn", &e);
+            return spawn_failure(&e);
         }
     };
+    // The child has exec'd: an ELF copy may go now (a script's is held by `child`).
+    drop(cmd);
     let forwarder = installed.map(|i| i.forward_to(&child));
     let status = child.wait();
     drop(forwarder);
-    drop(cmd); // removes the verified copy
+    drop(child); // releases a script's copy
     match status {
-        Ok(st) => match (st.code(), st.signal()) {
-            (Some(code), _) => u8::try_from(code).unwrap_or(FAILURE),
-            (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(FAILURE),
-            (None, None) => FAILURE,
-        },
+        Ok(st) => exit_code(st),
         Err(e) => {
             report("waiting for the child", &e);
             FAILURE
         }
+    }
+}
+
+fn exit_code(st: ExitStatus) -> u8 {
+    match (st.code(), st.signal()) {
+        (Some(code), _) => u8::try_from(code).unwrap_or(FAILURE),
+        (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(FAILURE),
+        (None, None) => FAILURE,
+    }
+}
+
+fn spawn_failure(e: &io::Error) -> u8 {
+    if e.kind() == io::ErrorKind::NotFound {
+        NOT_FOUND
+    } else {
+        CANNOT_EXECUTE
     }
 }
 

@@ -1,8 +1,10 @@
-//! Forwarding termination signals to the child while execsafe waits for it.
+//! Signals while execsafe verifies and while it waits for a child.
 
 use std::process::Child;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGXFSZ};
 use signal_hook::iterator::{Handle, Signals};
 
 /// While alive, SIGINT/SIGTERM/SIGHUP/SIGQUIT no longer kill execsafe; each is forwarded
@@ -14,19 +16,28 @@ pub(crate) struct Forwarder {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// Handlers installed before the child is spawned: a signal that arrives in between is
-/// queued, not fatal.
+/// Handlers installed **before verification starts**: a signal that arrives while the
+/// copy is made is queued, not fatal, so the copy is always removed; [`Self::pending`]
+/// tells `run` to stop instead of spawning.
 pub(crate) struct Installed(Signals);
 
 /// Installs the handlers. `None` if they cannot be installed (execsafe then keeps the
-/// default behaviour).
+/// default behaviour). Also catches SIGXFSZ, so that a copy over `RLIMIT_FSIZE` fails
+/// with `EFBIG` (a typed error, copy removed) instead of killing execsafe mid-copy. Caught
+/// signals return to their default disposition in the program at `execve`.
 pub(crate) fn install() -> Option<Installed> {
+    let _ = signal_hook::flag::register(SIGXFSZ, Arc::new(AtomicBool::new(false)));
     Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
         .ok()
         .map(Installed)
 }
 
 impl Installed {
+    /// The first termination signal received so far, if any.
+    pub(crate) fn pending(&mut self) -> Option<i32> {
+        self.0.pending().next()
+    }
+
     /// Starts forwarding (queued signals first) to `child`.
     pub(crate) fn forward_to(self, child: &Child) -> Forwarder {
         let mut signals = self.0;

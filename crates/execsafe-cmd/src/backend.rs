@@ -1,7 +1,7 @@
 //! Where the verified copy lives.
 
 /// The place a verified copy is kept and executed from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum ExecBackend {
     /// `Memfd` for binaries on Linux when the kernel allows executable memfds; `TempDir`
     /// for `#!` scripts (decided from the *verified* bytes) and everywhere else.

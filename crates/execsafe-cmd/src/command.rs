@@ -4,31 +4,45 @@ use std::ffi::{OsStr, OsString};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, ExitStatus, Output, Stdio};
 
-use execsafe_digest::parse_digest;
-use execsafe_env::{
-    EnvPair, append_allowed_secrets, build_restricted_env, build_restricted_env_safe,
-    dedup_last_wins, is_valid_env_key, is_valid_env_value, validate_secret_name,
-};
+use execsafe_env::EnvPair;
 
 use crate::backend::ExecBackend;
+use crate::bound::BoundCommand;
+use crate::child::VerifiedChild;
+use crate::child_env::build_child_env;
 use crate::error::Error;
 use crate::options::CommandOptions;
 use crate::spawn::spawn_retrying;
-use crate::verified::{VerifiedBinary, verified_binary_with_limit};
+use crate::verified::{VerifiedBinary, parse_pin, verified_binary_with_limit};
 
 /// A command to run with a restricted environment, optionally from a verified copy.
 ///
-/// The child's environment is exactly [`RestrictedCommand::env`]: [`Self::command`] calls
-/// `env_clear()` first. Precedence, later wins: restricted base (allowlist + `PATH`, proxy
+/// The child's environment is exactly [`RestrictedCommand::env`]: every spawn starts from
+/// `env_clear()`. Precedence, later wins: restricted base (allowlist + `PATH`, proxy
 /// credentials stripped unless disabled) → `additional_env` → secrets. Duplicates are
 /// collapsed, last value wins.
 ///
-/// A verified copy is removed by [`Self::cleanup`] or on `Drop`; keep the command alive
-/// until the child has exited ([`Self::status`] and [`Self::output`] do).
+/// A verified command holds a [`VerifiedBinary`] handle, so the copy lives at least as
+/// long as the command, and a [`VerifiedChild`] of a `#!` script holds one too (its
+/// interpreter opens the copy after `execve`). [`Self::cleanup`] consumes the command:
+/// nothing can spawn its old path afterwards — this does not compile:
+///
+/// ```compile_fail
+/// # use execsafe_cmd::{CommandOptions, RestrictedCommand};
+/// let cmd = RestrictedCommand::new("/bin/true", [] as [&str; 0], &CommandOptions::default()).unwrap();
+/// cmd.cleanup();
+/// cmd.spawn(); // error[E0382]: borrow of moved value: `cmd`
+/// ```
 ///
 /// `Debug` shows the environment's keys, never its values.
+///
+/// The host's own environment is another matter: any process of the same user — a child
+/// included — can read `/proc/<host pid>/environ` while the host is dumpable. A host that
+/// holds credentials a child must not see should make itself non-dumpable
+/// (`prctl(PR_SET_DUMPABLE, 0)`; the `execsafe` CLI does) or not hold them in its
+/// environment.
 pub struct RestrictedCommand {
     program: PathBuf,
     arg0: OsString,
@@ -58,7 +72,7 @@ impl RestrictedCommand {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidEnvKey`], [`Error::InvalidEnvValue`], [`Error::InvalidSecretName`].
+    /// Those of [`build_child_env`] and [`Error::WorkDir`].
     pub fn new<A, S>(
         binary_path: impl AsRef<Path>,
         args: A,
@@ -90,6 +104,9 @@ impl RestrictedCommand {
         V: AsRef<OsStr>,
     {
         let env = build_child_env(opts, environ)?;
+        if let Some(dir) = &opts.work_dir {
+            check_work_dir(dir)?;
+        }
         let path = binary_path.as_ref();
         Ok(Self {
             program: path.into(),
@@ -149,13 +166,60 @@ impl RestrictedCommand {
         K: AsRef<OsStr>,
         V: AsRef<OsStr>,
     {
-        let expected = parse_digest(expected_digest).map_err(Error::InvalidDigest)?;
-        let mut cmd = Self::with_environ(binary_path.as_ref(), args, opts, environ)?;
-        let verified =
-            verified_binary_with_limit(binary_path, &expected, opts.backend, opts.max_size)?;
-        verified.exec_path().clone_into(&mut cmd.program);
-        cmd.verified = Some(verified);
-        Ok(cmd)
+        let path = binary_path.as_ref();
+        let expected = parse_pin(path, expected_digest)?;
+        let cmd = Self::with_environ(path, args, opts, environ)?;
+        let verified = verified_binary_with_limit(path, &expected, opts.backend, opts.max_size)?;
+        Ok(cmd.running(verified))
+    }
+
+    /// A command running an already verified copy (from [`crate::verified_binary_with`]
+    /// or a [`crate::VerifiedCache`]), with the environment built from this process's.
+    /// `argv[0]` is the handle's [`VerifiedBinary::original_path`]; `opts.backend` and
+    /// `opts.max_size` do not apply.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::new`].
+    pub fn from_verified<A, S>(
+        verified: VerifiedBinary,
+        args: A,
+        opts: &CommandOptions,
+    ) -> Result<Self, Error>
+    where
+        A: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Self::from_verified_with_environ(verified, args, opts, std::env::vars_os())
+    }
+
+    /// Like [`Self::from_verified`], with the base environment given explicitly.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::new`].
+    pub fn from_verified_with_environ<A, S, E, K, V>(
+        verified: VerifiedBinary,
+        args: A,
+        opts: &CommandOptions,
+        environ: E,
+    ) -> Result<Self, Error>
+    where
+        A: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+        E: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        let cmd = Self::with_environ(verified.original_path(), args, opts, environ)?;
+        Ok(cmd.running(verified))
+    }
+
+    fn running(mut self, verified: VerifiedBinary) -> Self {
+        verified.exec_path().clone_into(&mut self.program);
+        verified.original_path().as_os_str().clone_into(&mut self.arg0);
+        self.verified = Some(verified);
+        self
     }
 
     /// What will be executed: the verified copy, or the path given.
@@ -178,19 +242,30 @@ impl RestrictedCommand {
         self.dir.as_deref()
     }
 
-    /// The verified copy, for the verified constructors (until [`Self::cleanup`]).
+    /// The verified copy, for the verified constructors.
     pub fn verified(&self) -> Option<&VerifiedBinary> {
         self.verified.as_ref()
     }
 
-    /// A `std::process::Command`: `env_clear()`, then exactly [`Self::env`], the
-    /// arguments, `current_dir` if set, and `argv[0]` = the original path.
+    /// A `std::process::Command` with `env_clear()`, then exactly [`Self::env`], the
+    /// arguments, `current_dir` if set, and `argv[0]` = the original path, **borrowing
+    /// this command** so it cannot outlive the verified copy it names. Configure stdio or
+    /// anything else through `DerefMut`; its own `spawn` and `status` go through the fork
+    /// lock and the `ETXTBSY` retry. A `BoundCommand` cannot outlive its command — this
+    /// does not compile:
     ///
-    /// The returned `Command` names the verified copy by path (`/proc/self/fd/N` for a
-    /// memfd): spawn it **while this `RestrictedCommand` is alive**. After it is dropped
-    /// the copy is gone and, for a memfd, fd `N` may name another file. [`Self::spawn`],
-    /// [`Self::status`] and [`Self::output`] cannot be misused that way.
-    pub fn command(&self) -> Command {
+    /// ```compile_fail
+    /// # use execsafe_cmd::{CommandOptions, RestrictedCommand};
+    /// let bound = {
+    ///     let cmd = RestrictedCommand::new("/bin/true", [] as [&str; 0], &CommandOptions::default()).unwrap();
+    ///     cmd.command() // error[E0597]: `cmd` does not live long enough
+    /// };
+    /// ```
+    pub fn command(&self) -> BoundCommand<'_> {
+        BoundCommand::new(self.std_command(), self)
+    }
+
+    pub(crate) fn std_command(&self) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.arg0(&self.arg0)
             .args(&self.args)
@@ -202,34 +277,40 @@ impl RestrictedCommand {
         cmd
     }
 
-    /// Spawns [`Self::command`], retrying up to 8 times (0.5 ms doubling) on `ETXTBSY`,
-    /// which a temp-dir copy can hit while another thread forks. An `EACCES` from a
-    /// temp-dir copy is reported as a possible `noexec` mount.
+    /// Spawns the command: under the fork lock, retrying up to 7 times (0.5 ms doubling,
+    /// ~63.5 ms in all) on `ETXTBSY`, which a temp-dir copy can hit while another thread
+    /// forks. Errors name what is missing: the program, a script's interpreter, the
+    /// working directory; an `EACCES` from a temp-dir copy is reported as a possible
+    /// `noexec` mount.
     ///
     /// # Errors
     ///
     /// The spawn error.
-    pub fn spawn(&self) -> io::Result<Child> {
-        self.spawn_with(&mut self.command())
+    pub fn spawn(&self) -> io::Result<VerifiedChild> {
+        self.spawn_with(|_| {})
     }
 
-    fn spawn_with(&self, cmd: &mut Command) -> io::Result<Child> {
-        spawn_retrying(cmd).map_err(|e| {
-            let temp_dir = self
-                .verified
-                .as_ref()
-                .is_some_and(|v| v.backend() == ExecBackend::TempDir);
-            if temp_dir && e.kind() == io::ErrorKind::PermissionDenied {
-                io::Error::new(
-                    e.kind(),
-                    format!(
-                        "{e} (is the temp dir mounted noexec? set TMPDIR or use the memfd backend)"
-                    ),
-                )
-            } else {
-                e
-            }
-        })
+    /// Like [`Self::spawn`], after `configure` has adjusted the `Command` (stdio, process
+    /// group, …). Do not change its program, arguments or environment there.
+    ///
+    /// # Errors
+    ///
+    /// The spawn error.
+    pub fn spawn_with(&self, configure: impl FnOnce(&mut Command)) -> io::Result<VerifiedChild> {
+        let mut cmd = self.std_command();
+        configure(&mut cmd);
+        self.spawn_command(&mut cmd)
+    }
+
+    pub(crate) fn spawn_command(&self, cmd: &mut Command) -> io::Result<VerifiedChild> {
+        let child = spawn_retrying(|| cmd.spawn()).map_err(|e| self.explain(e))?;
+        Ok(VerifiedChild::new(child, self.copy_for_child()))
+    }
+
+    /// The handle a child must keep: a script's copy is opened by its interpreter after
+    /// `execve`; an ELF binary is loaded by the time the spawn returns.
+    pub(crate) fn copy_for_child(&self) -> Option<VerifiedBinary> {
+        self.verified.as_ref().filter(|v| v.is_script()).cloned()
     }
 
     /// Spawns and waits.
@@ -247,67 +328,87 @@ impl RestrictedCommand {
     ///
     /// The spawn or wait error.
     pub fn output(&self) -> io::Result<Output> {
-        let mut cmd = self.command();
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        self.spawn_with(&mut cmd)?.wait_with_output()
+        self.spawn_with(|cmd| {
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+        })?
+        .wait_with_output()
     }
 
-    /// Removes the verified copy now. Idempotent; `Drop` does it too. Spawning afterwards
-    /// fails (the program is gone).
-    pub fn cleanup(&mut self) {
-        self.verified = None;
+    /// Whether [`Self::exec_in_place`] may be used: nothing would be left to clean up (no
+    /// copy, or a memfd copy, which the kernel holds once it is executing).
+    pub fn can_exec_in_place(&self) -> bool {
+        self.verified.as_ref().is_none_or(|v| v.backend() == ExecBackend::Memfd)
+    }
+
+    /// Replaces the current process with the command (`execve`: same PID, the program's
+    /// own signals and exit status, like `env(1)`). Returns only on failure.
+    ///
+    /// Refused (`Unsupported`) when [`Self::can_exec_in_place`] is false: a temp-dir
+    /// copy would be left behind with nobody to remove it. A memfd copy is executed
+    /// through `/proc/self/fd/N`; the kernel opens it before close-on-exec fds are closed.
+    pub fn exec_in_place(&self) -> io::Error {
+        if !self.can_exec_in_place() {
+            return io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "{}: a temp-dir copy cannot be executed in place (nobody would remove it)",
+                    self.arg0.to_string_lossy()
+                ),
+            );
+        }
+        self.explain(self.std_command().exec())
+    }
+
+    /// Drops the command and its handle on the verified copy (the copy goes with the last
+    /// handle). Consumes `self`: nothing can spawn the old path afterwards.
+    pub fn cleanup(self) {
+        drop(self);
+    }
+
+    /// A spawn error with its subject named.
+    pub(crate) fn explain(&self, e: io::Error) -> io::Error {
+        let kind = e.kind();
+        let temp_dir = self
+            .verified
+            .as_ref()
+            .is_some_and(|v| v.backend() == ExecBackend::TempDir);
+        let shown = self.arg0.to_string_lossy();
+        let message = match kind {
+            io::ErrorKind::NotFound => {
+                if let Some(dir) = self.dir.as_ref().filter(|d| !d.is_dir()) {
+                    format!("working directory {} does not exist", dir.display())
+                } else if let Some(interp) = self.verified.as_ref().and_then(|v| v.interpreter())
+                {
+                    format!(
+                        "{shown}: interpreter {} not found (named on its #! line)",
+                        interp.display()
+                    )
+                } else {
+                    format!("{shown}: {e}")
+                }
+            }
+            io::ErrorKind::PermissionDenied if temp_dir => format!(
+                "{shown}: {e} (is the temp dir mounted noexec? set TMPDIR or use the memfd backend)"
+            ),
+            _ => format!("{shown}: {e}"),
+        };
+        io::Error::new(kind, message)
     }
 }
 
-/// The environment a [`RestrictedCommand`] built from `opts` and `environ` gives its
-/// child, without a program: base → `additional_env` → secrets, de-duplicated last-wins
-/// at the first position. Useful to show or log it (the CLI's `execsafe env`).
-///
-/// # Errors
-///
-/// [`Error::InvalidEnvKey`], [`Error::InvalidEnvValue`], [`Error::InvalidSecretName`].
-pub fn build_child_env<E, K, V>(opts: &CommandOptions, environ: E) -> Result<Vec<EnvPair>, Error>
-where
-    E: IntoIterator<Item = (K, V)>,
-    K: AsRef<OsStr>,
-    V: AsRef<OsStr>,
-{
-    for (k, v) in &opts.additional_env {
-        if !is_valid_env_key(k) {
-            return Err(Error::InvalidEnvKey {
-                key: k.to_string_lossy().into_owned(),
-            });
-        }
-        if !is_valid_env_value(v) {
-            return Err(Error::InvalidEnvValue {
-                key: k.to_string_lossy().into_owned(),
-            });
-        }
+/// `stat(dir)`: must exist and be a directory.
+fn check_work_dir(dir: &Path) -> Result<(), Error> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::WorkDir {
+            dir: dir.into(),
+            source: io::Error::from(io::ErrorKind::NotADirectory),
+        }),
+        Err(source) => Err(Error::WorkDir {
+            dir: dir.into(),
+            source,
+        }),
     }
-    for name in &opts.secrets {
-        validate_secret_name(name).map_err(Error::InvalidSecretName)?;
-    }
-    let environ: Vec<EnvPair> = environ
-        .into_iter()
-        .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
-        .collect();
-    let mut all = if opts.strip_proxy_credentials {
-        build_restricted_env_safe(environ.iter().map(|(k, v)| (k, v)), opts.inherit_path)
-    } else {
-        build_restricted_env(environ.iter().map(|(k, v)| (k, v)), opts.inherit_path)
-    };
-    all.extend(opts.additional_env.iter().cloned());
-    // Secrets come from the base environment: the last occurrence, as a child would see
-    // it; unset, empty and NUL-containing values are not passed.
-    append_allowed_secrets(&mut all, &opts.secrets, |name| {
-        environ
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .filter(|v| is_valid_env_value(v))
-    });
-    Ok(dedup_last_wins(all))
 }

@@ -3,22 +3,31 @@
 use std::path::PathBuf;
 
 use execsafe_digest::{Digest, DigestError};
-use execsafe_env::SecretNameError;
+use execsafe_env::{CodeLoader, SecretNameError};
 use execsafe_fs::FsError;
 
 use crate::backend::ExecBackend;
 
-/// Why a binary was not verified or a command not built. Names files and variables,
-/// never values or computed digests.
+/// Why a binary was not verified or a command not built. Every message names its subject
+/// (a path, a directory, a variable); none contains a value, a secret or a computed
+/// digest. The cause, where there is one, is in `source()`; variants that wrap an error
+/// which already names the subject (`Open`, `Fs`, `InvalidSecretName`) show it as is, so
+/// a printed chain never names a subject twice.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The expected digest is malformed (checked before any byte is read).
-    #[error("invalid expected digest")]
-    InvalidDigest(#[source] DigestError),
+    #[error("invalid expected digest for {path}")]
+    InvalidDigest {
+        /// The binary it was meant to pin.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: DigestError,
+    },
     /// The binary could not be opened safely: a symlink, not a regular file, missing.
-    #[error("opening binary")]
-    Open(#[source] FsError),
+    #[error(transparent)]
+    Open(FsError),
     /// The binary is larger than the caller's limit.
     #[error("{path} is {size} bytes, over the limit of {max}")]
     TooLarge {
@@ -49,8 +58,10 @@ pub enum Error {
         expected: Digest,
     },
     /// An explicitly chosen backend cannot work here; nothing was switched silently.
-    #[error("backend {backend} unavailable: {reason}")]
+    #[error("backend {backend} unavailable for {path}: {reason}")]
     BackendUnavailable {
+        /// The binary.
+        path: PathBuf,
         /// The backend asked for.
         backend: ExecBackend,
         /// Why.
@@ -64,9 +75,16 @@ pub enum Error {
         /// The temp dir.
         dir: PathBuf,
     },
+    /// The copy hit the file size limit (`RLIMIT_FSIZE`, e.g. `ulimit -f`): the write
+    /// failed with `EFBIG`. The partial copy was removed.
+    #[error("copying {path}: the file size limit (RLIMIT_FSIZE) is smaller than the binary")]
+    FileSizeLimit {
+        /// The binary.
+        path: PathBuf,
+    },
     /// A filesystem step (temp dir, memfd, copy file) failed.
-    #[error("preparing the verified copy")]
-    Fs(#[source] FsError),
+    #[error(transparent)]
+    Fs(FsError),
     /// Reading the binary or writing the copy failed.
     #[error("copying {path}")]
     Copy {
@@ -89,6 +107,34 @@ pub enum Error {
         key: String,
     },
     /// A secret name is refused by `validate_secret_name`.
-    #[error("invalid secret name")]
-    InvalidSecretName(#[source] SecretNameError),
+    #[error(transparent)]
+    InvalidSecretName(SecretNameError),
+    /// A secret or an `additional_env` variable would make the child load other code
+    /// (see `execsafe_env::CODE_LOADING_VARS`), and the caller did not opt out with
+    /// `CommandOptions::dangerously_allow_code_loading_env`.
+    #[error(
+        "refusing {origin} {name:?}: {loader} reads it as code or a code path (pinned bytes would not be all that runs)"
+    )]
+    CodeLoadingVar {
+        /// The variable, lossily decoded.
+        name: String,
+        /// `"secret"` or `"additional_env variable"`.
+        origin: &'static str,
+        /// Who reads it.
+        loader: CodeLoader,
+    },
+    /// `PATH` was named as a secret: it would silently replace the safe `PATH`.
+    #[error(
+        "refusing secret \"PATH\": it would replace the safe PATH; set inherit_path (CLI: --inherit-path) instead"
+    )]
+    SecretPath,
+    /// The working directory does not exist or is not a directory.
+    #[error("working directory {dir} is unusable")]
+    WorkDir {
+        /// The directory.
+        dir: PathBuf,
+        /// `NotFound`, `NotADirectory`, or the `stat` error.
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -6,30 +6,45 @@
 //! The caller pinned a binary by `sha256:<hex>` and wants to run it with an environment
 //! that holds none of its own credentials. An attacker may control the binary's path
 //! (swap, symlink, truncate or append to it at any moment), the parent's environment
-//! (`LD_PRELOAD`, credentialed proxies), and other processes of other users on the host.
+//! (`LD_PRELOAD`, credentialed proxies), other users' processes on the host, and other
+//! processes of the **same** user (an earlier untrusted child still running).
 //!
 //! * [`verified_binary_with`] parses the pin first, opens the binary with no symlink
 //!   following and regular files only, copies it **while** hashing it (one read per
 //!   byte), checks the byte count against `fstat` and the digest against the pin, and
 //!   only then hands out the **copy** — a sealed memfd (Linux) or a file in a sealed
 //!   private temp dir. What runs is what was hashed, whatever happens to the original.
-//! * [`RestrictedCommand`] builds a `std::process::Command` with `env_clear()` and exactly
-//!   [`RestrictedCommand::env`]: the allowlist, a fixed `PATH`, stripped proxies, explicit
-//!   extra variables and validated secret names.
-//! * Every error path removes what it created: no temp dir, no file, no fd is left.
+//! * **Memfd** (the default for binaries on Linux): while the copy is writable the
+//!   process is not dumpable, so no process of the same user can open
+//!   `/proc/<pid>/fd/N` and write into it before the seal; after the seal nobody can.
+//! * **Temp dir** (scripts; hosts without executable memfds or procfs): the base
+//!   directory is resolved once and every directory from `/` to it must be safe from
+//!   other users, so the path that runs cannot be redirected by another user. It cannot be
+//!   made safe against the *same* user, who can `chmod` their own files: prefer the memfd.
+//! * [`RestrictedCommand`] spawns with `env_clear()` and exactly [`RestrictedCommand::env`]:
+//!   the allowlist, a fixed `PATH`, stripped proxies, explicit extra variables and
+//!   validated secret names. Variables that load code (`LD_PRELOAD`, `BASH_ENV`,
+//!   `PYTHONPATH`, …) are refused unless the caller opts out by name.
+//! * A copy lives exactly as long as a handle on it ([`VerifiedBinary`], held by commands
+//!   and by children of scripts); every error path removes what it created.
 //!
-//! Not covered: an attacker running as the same user or as root (they can `ptrace` the
-//! child), the child's own behaviour, and resources the binary finds next to itself
-//! (`$ORIGIN` rpaths break when it runs from a copy).
+//! Not covered: root and `CAP_SYS_PTRACE` holders, the child's own behaviour, resources
+//! the binary finds next to itself (`$ORIGIN` rpaths break when it runs from a copy), and
+//! the host's own environment: any same-user child can read `/proc/<host pid>/environ`
+//! unless the host is non-dumpable.
 //!
-//! Unix only (`cfg(unix)`); the memfd backend is Linux only.
+//! Unix only (`cfg(unix)`); the memfd backend is Linux only. Feature `tokio`:
+//! [`RestrictedCommand::spawn_tokio`].
 //!
 //! # Example
 //!
+//! This crate re-exports what its signatures need ([`Digest`], [`parse_digest`],
+//! [`hash_reader`]), so it is the only dependency the example needs:
+//!
 //! ```
-//! use execsafe_cmd::{CommandOptions, RestrictedCommand, verified_binary_fd};
+//! use execsafe_cmd::{CommandOptions, RestrictedCommand, hash_reader};
 //! # let true_path = if std::path::Path::new("/usr/bin/true").exists() { "/usr/bin/true" } else { "/bin/true" };
-//! let pin = execsafe_digest::hash_reader(std::fs::File::open(true_path)?)?.0.to_string();
+//! let pin = hash_reader(std::fs::File::open(true_path)?)?.0.to_string();
 //! let cmd = RestrictedCommand::new_verified(true_path, &pin, ["--ignored"], &CommandOptions::default())?;
 //! assert!(cmd.status()?.success());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -40,17 +55,30 @@
 #![cfg(unix)]
 
 mod backend;
+mod bound;
+mod cache;
+mod child;
+mod child_env;
 mod command;
 mod error;
 mod fork_lock;
 mod name;
 mod options;
 mod spawn;
+#[cfg(feature = "tokio")]
+mod tokio_spawn;
 mod verified;
 
 pub use backend::ExecBackend;
-pub use command::{RestrictedCommand, build_child_env};
+pub use bound::BoundCommand;
+pub use cache::VerifiedCache;
+#[cfg(feature = "tokio")]
+pub use child::TokioChild;
+pub use child::VerifiedChild;
+pub use child_env::{build_child_env, missing_secrets};
+pub use command::RestrictedCommand;
 pub use error::Error;
+pub use execsafe_digest::{Digest, hash_reader, parse_digest};
 pub use options::CommandOptions;
 pub use spawn::etxtbsy_retries;
 pub use verified::{

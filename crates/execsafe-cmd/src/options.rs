@@ -18,11 +18,13 @@ pub struct CommandOptions {
     /// Strip credentials from `*_PROXY` variables. Default `true`.
     pub strip_proxy_credentials: bool,
     /// Variables added after filtering, in order (later wins). Keys must be non-empty
-    /// without `=` or NUL, values without NUL. These are trusted: no allowlist applies.
+    /// without `=` or NUL, values without NUL, and not a code-loading variable (unless
+    /// `dangerously_allow_code_loading_env`). No allowlist applies; `PATH` may be set here.
     pub additional_env: Vec<EnvPair>,
     /// Names of variables to copy from the base environment, validated up front with
-    /// `validate_secret_name` (an invalid name is an error). Unset or empty ones are not
-    /// passed.
+    /// `validate_secret_name` (an invalid name is an error); code-loading variables and
+    /// `PATH` are refused (unless `dangerously_allow_code_loading_env`). Unset or empty
+    /// ones are not passed.
     pub secrets: Vec<String>,
     /// The child's working directory. Default: inherited.
     pub work_dir: Option<PathBuf>,
@@ -31,6 +33,13 @@ pub struct CommandOptions {
     /// Refuse binaries larger than this many bytes (verified constructors only). Default
     /// `None`. An addition to the Go options.
     pub max_size: Option<u64>,
+    /// **Trusted callers only.** Let `secrets` and `additional_env` carry variables that
+    /// make the child load other code (`LD_PRELOAD`, `BASH_ENV`, `PYTHONPATH`, … — see
+    /// `execsafe_env::CODE_LOADING_VARS`) and `PATH` as a secret. Default `false`: such a
+    /// name is an [`Error::CodeLoadingVar`](crate::Error::CodeLoadingVar) (or
+    /// [`Error::SecretPath`](crate::Error::SecretPath)). With it set, the pin no longer
+    /// says everything about what runs.
+    pub dangerously_allow_code_loading_env: bool,
 }
 
 impl Default for CommandOptions {
@@ -43,6 +52,7 @@ impl Default for CommandOptions {
             work_dir: None,
             backend: ExecBackend::Auto,
             max_size: None,
+            dangerously_allow_code_loading_env: false,
         }
     }
 }
@@ -58,6 +68,10 @@ impl fmt::Debug for CommandOptions {
             .field("work_dir", &self.work_dir)
             .field("backend", &self.backend)
             .field("max_size", &self.max_size)
+            .field(
+                "dangerously_allow_code_loading_env",
+                &self.dangerously_allow_code_loading_env,
+            )
             .finish()
     }
 }

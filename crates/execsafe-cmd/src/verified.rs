@@ -3,28 +3,46 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use execsafe_digest::{Digest, copy_and_hash, parse_digest};
-use execsafe_fs::{FsError, SecureTempDir, open_binary_no_follow, secure_temp_dir};
+use execsafe_fs::{FsError, SecureTempDir, secure_temp_dir};
 
 use crate::backend::ExecBackend;
 use crate::error::Error;
 use crate::name::copy_name;
 
 /// Prefix of the private temp dirs holding verified copies.
-const TEMP_PREFIX: &str = "execsafe-exec-";
+pub(crate) const TEMP_PREFIX: &str = "execsafe-exec-";
 
-/// A verified copy of a binary, ready to execute. Removed (temp dir) or closed (memfd) on
-/// `Drop` or [`VerifiedBinary::cleanup`].
+/// A handle on a verified, sealed copy of a binary, ready to execute.
 ///
-/// Keep it alive until the child has exited: a `#!` script is opened by its interpreter
-/// *after* `execve`, by path.
-#[derive(Debug)]
+/// Cheap to clone: every clone names the **same** sealed copy, which is removed (temp dir)
+/// or closed (memfd) when the last handle is dropped. [`RestrictedCommand`] and
+/// [`VerifiedChild`] hold one, so a copy lives as long as something can still run it.
+///
+/// [`Self::original_path`] is the path of the call that produced this handle (a
+/// [`VerifiedCache`] hit hands out the cached copy under the caller's path, so `argv[0]`
+/// dispatch keeps working).
+///
+/// [`RestrictedCommand`]: crate::RestrictedCommand
+/// [`VerifiedChild`]: crate::VerifiedChild
+/// [`VerifiedCache`]: crate::VerifiedCache
+#[derive(Clone, Debug)]
+#[must_use = "dropping the last handle removes the verified copy"]
 pub struct VerifiedBinary {
-    exec_path: PathBuf,
+    copy: Arc<SealedCopy>,
     original_path: PathBuf,
+}
+
+/// The copy itself; dropped with the last handle.
+#[derive(Debug)]
+struct SealedCopy {
+    exec_path: PathBuf,
     digest: Digest,
     size: u64,
+    interpreter: Option<PathBuf>,
+    script: bool,
     holder: Holder,
 }
 
@@ -36,38 +54,58 @@ enum Holder {
 }
 
 impl VerifiedBinary {
-    /// What to execute: `/proc/self/fd/N` (memfd) or `<private dir>/<name>` (temp dir).
+    /// What to execute: `/proc/self/fd/N` (memfd) or `<private dir>/<name>` (temp dir, the
+    /// base resolved once and checked so that no other user can redirect it).
     pub fn exec_path(&self) -> &Path {
-        &self.exec_path
+        &self.copy.exec_path
     }
 
-    /// The path the caller asked to verify.
+    /// The path the caller asked to verify (for this handle).
     pub fn original_path(&self) -> &Path {
         &self.original_path
     }
 
     /// The verified digest (equal to the pin).
     pub fn digest(&self) -> &Digest {
-        &self.digest
+        &self.copy.digest
     }
 
     /// The size of the verified copy in bytes.
     pub fn size(&self) -> u64 {
-        self.size
+        self.copy.size
     }
 
     /// The backend actually used: [`ExecBackend::Memfd`] or [`ExecBackend::TempDir`].
     pub fn backend(&self) -> ExecBackend {
-        match self.holder {
+        match self.copy.holder {
             #[cfg(any(target_os = "linux", target_os = "android"))]
             Holder::Memfd(_) => ExecBackend::Memfd,
             Holder::TempDir(_) => ExecBackend::TempDir,
         }
     }
 
-    /// Removes the copy now (same as dropping it).
+    /// Whether the verified bytes start with `#!`: the interpreter opens the copy by path
+    /// *after* `execve`, so the copy must outlive the spawn.
+    pub fn is_script(&self) -> bool {
+        self.copy.script
+    }
+
+    /// The interpreter named on a script's `#!` line (for error messages).
+    pub fn interpreter(&self) -> Option<&Path> {
+        self.copy.interpreter.as_deref()
+    }
+
+    /// Drops this handle (the copy goes when the last handle does).
     pub fn cleanup(self) {
         drop(self);
+    }
+
+    /// The same copy under another original path.
+    pub(crate) fn with_original_path(&self, path: &Path) -> Self {
+        Self {
+            copy: Arc::clone(&self.copy),
+            original_path: path.into(),
+        }
     }
 }
 
@@ -82,8 +120,17 @@ pub fn verified_binary_fd(
     binary_path: impl AsRef<Path>,
     expected_digest: &str,
 ) -> Result<VerifiedBinary, Error> {
-    let expected = parse_digest(expected_digest).map_err(Error::InvalidDigest)?;
-    verified_binary_with(binary_path, &expected, ExecBackend::Auto)
+    let path = binary_path.as_ref();
+    let expected = parse_pin(path, expected_digest)?;
+    verified_binary_with(path, &expected, ExecBackend::Auto)
+}
+
+/// `parse_digest`, with the error naming the binary.
+pub(crate) fn parse_pin(path: &Path, expected_digest: &str) -> Result<Digest, Error> {
+    parse_digest(expected_digest).map_err(|source| Error::InvalidDigest {
+        path: path.into(),
+        source,
+    })
 }
 
 /// Verifies `binary_path` against `expected` into the given backend.
@@ -107,16 +154,21 @@ pub fn verified_binary_with(
 /// equal the size → digest must equal `expected` → seal → return. Nothing remains on any
 /// error path: the copy's memfd is closed, its temp dir removed.
 ///
+/// While a memfd copy is still writable the process is not dumpable, so no other process
+/// of the same user can write into it through `/proc/<pid>/fd/N` before the seal: the
+/// sealed bytes are the verified bytes.
+///
 /// `Auto` copies into a memfd first; if the **verified** bytes start with `#!` it copies
 /// the sealed memfd into a temp dir, hashing again. It uses the temp dir directly when the
-/// kernel refuses executable memfds.
+/// kernel refuses executable memfds or `/proc/self/fd/N` does not name the memfd (no
+/// procfs).
 ///
 /// # Errors
 ///
 /// [`Error::Open`], [`Error::TooLarge`], [`Error::ChangedDuringCopy`],
 /// [`Error::Mismatch`], [`Error::BackendUnavailable`] (explicit `Memfd` off Linux, with
-/// memfd exec denied, or for a `#!` script), [`Error::Noexec`], [`Error::Fs`],
-/// [`Error::Copy`].
+/// memfd exec denied, without procfs, or for a `#!` script), [`Error::Noexec`],
+/// [`Error::FileSizeLimit`], [`Error::Fs`], [`Error::Copy`].
 pub fn verified_binary_with_limit(
     binary_path: impl AsRef<Path>,
     expected: &Digest,
@@ -124,7 +176,7 @@ pub fn verified_binary_with_limit(
     max_size: Option<u64>,
 ) -> Result<VerifiedBinary, Error> {
     let path = binary_path.as_ref();
-    let file = open_binary_no_follow(path).map_err(Error::Open)?;
+    let file = execsafe_fs::open_binary_no_follow(path).map_err(Error::Open)?;
     let size = file
         .metadata()
         .map_err(|source| Error::Copy {
@@ -150,18 +202,57 @@ pub fn verified_binary_with_limit(
         ExecBackend::Memfd => into_memfd_explicit(&source)?,
         ExecBackend::Auto => auto(&source)?,
     };
-    let exec_path = match &holder {
+    let (exec_path, head) = match &holder {
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        Holder::Memfd(m) => m.exec_path().to_path_buf(),
-        Holder::TempDir(d) => d.path().join(copy_name(path)),
+        Holder::Memfd(m) => (
+            m.exec_path().to_path_buf(),
+            head(&m.try_clone_file().map_err(|e| copy_err(&source, e))?),
+        ),
+        Holder::TempDir(d) => (
+            d.path().join(copy_name(path)),
+            head(&d.open_file(copy_name(path)).map_err(Error::Fs)?),
+        ),
     };
+    let head = head.map_err(|e| copy_err(&source, e))?;
     Ok(VerifiedBinary {
-        exec_path,
+        copy: Arc::new(SealedCopy {
+            exec_path,
+            digest: *expected,
+            size,
+            script: head.starts_with(b"#!"),
+            interpreter: interpreter(&head),
+            holder,
+        }),
         original_path: path.into(),
-        digest: *expected,
-        size,
-        holder,
     })
+}
+
+/// The first bytes of the verified copy (a `pread` at offset 0).
+fn head(file: &File) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; 256];
+    let n = std::os::unix::fs::FileExt::read_at(file, &mut buf, 0)?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// The path on a `#!` line: after `#!` and blanks, up to the next blank or newline.
+fn interpreter(head: &[u8]) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let rest = head.strip_prefix(b"#!")?;
+    let start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
+    let rest = &rest[start..];
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| PathBuf::from(std::ffi::OsStr::from_bytes(&rest[..end])))
+}
+
+fn copy_err(src: &Source<'_>, source: std::io::Error) -> Error {
+    Error::Copy {
+        path: src.path.into(),
+        source,
+    }
 }
 
 /// What is being verified.
@@ -177,9 +268,14 @@ impl Source<'_> {
     /// digest.
     fn copy_verified(&self, from: impl Read, to: impl std::io::Write) -> Result<(), Error> {
         let (digest, copied) =
-            copy_and_hash(from.take(self.size + 1), to).map_err(|source| Error::Copy {
-                path: self.path.into(),
-                source,
+            copy_and_hash(from.take(self.size + 1), to).map_err(|source| {
+                if source.raw_os_error() == Some(rustix::io::Errno::FBIG.raw_os_error()) {
+                    Error::FileSizeLimit {
+                        path: self.path.into(),
+                    }
+                } else {
+                    copy_err(self, source)
+                }
             })?;
         if copied != self.size {
             return Err(Error::ChangedDuringCopy {
@@ -231,32 +327,38 @@ mod linux {
 
     use execsafe_fs::{ExecMemfd, FsError, SealedMemfd};
 
-    use super::{Holder, Source, copy_name, into_temp_dir};
+    use super::{Holder, Source, copy_err, copy_name, into_temp_dir};
     use crate::backend::ExecBackend;
     use crate::error::Error;
 
-    /// Copies into a sealed memfd. `Ok(None)` when the kernel denies executable memfds.
-    pub(super) fn into_memfd(src: &Source<'_>) -> Result<Option<SealedMemfd>, Error> {
+    /// Copies into a sealed memfd. `Ok(Err(reason))` when memfds cannot be executed here.
+    fn into_memfd(src: &Source<'_>) -> Result<Result<SealedMemfd, &'static str>, Error> {
         let mut memfd = match ExecMemfd::create(&format!("execsafe:{}", copy_name(src.path))) {
             Ok(m) => m,
-            Err(FsError::MemfdExecDenied) => return Ok(None),
+            Err(FsError::MemfdExecDenied { .. }) => {
+                return Ok(Err(
+                    "the kernel denies executable memfds (vm.memfd_noexec)",
+                ));
+            }
+            Err(FsError::ProcUnavailable { .. }) => {
+                return Ok(Err(
+                    "procfs is not mounted: /proc/self/fd/N does not name the memfd",
+                ));
+            }
             Err(e) => return Err(Error::Fs(e)),
         };
         src.copy_verified(src.file, memfd.file())?;
-        memfd.seal().map(Some).map_err(Error::Fs)
+        memfd.seal().map(Ok).map_err(Error::Fs)
     }
 
     pub(super) fn into_memfd_explicit(src: &Source<'_>) -> Result<Holder, Error> {
         let unavailable = |reason: &str| Error::BackendUnavailable {
+            path: src.path.into(),
             backend: ExecBackend::Memfd,
             reason: reason.into(),
         };
-        let Some(sealed) = into_memfd(src)? else {
-            return Err(unavailable(
-                "the kernel denies executable memfds (vm.memfd_noexec)",
-            ));
-        };
-        if starts_with_shebang(&sealed)? {
+        let sealed = into_memfd(src)?.map_err(unavailable)?;
+        if starts_with_shebang(&sealed).map_err(|e| copy_err(src, e))? {
             return Err(unavailable(
                 "a #! script cannot run from a close-on-exec memfd; use tempdir or auto",
             ));
@@ -265,10 +367,10 @@ mod linux {
     }
 
     pub(super) fn auto(src: &Source<'_>) -> Result<Holder, Error> {
-        let Some(sealed) = into_memfd(src)? else {
+        let Ok(sealed) = into_memfd(src)? else {
             return into_temp_dir(src, src.file);
         };
-        if !starts_with_shebang(&sealed)? {
+        if !starts_with_shebang(&sealed).map_err(|e| copy_err(src, e))? {
             return Ok(Holder::Memfd(sealed));
         }
         // A script: copy the *verified, sealed* bytes into a temp dir, hashing again.
@@ -277,25 +379,8 @@ mod linux {
         into_temp_dir(src, from)
     }
 
-    fn starts_with_shebang(sealed: &SealedMemfd) -> Result<bool, Error> {
-        let io_err = |source| {
-            Error::Fs(FsError::Io {
-                op: "reading",
-                path: sealed.exec_path().into(),
-                source,
-            })
-        };
-        let mut head = [0u8; 2];
-        let file = sealed.try_clone_file().map_err(io_err)?;
-        let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0).map_err(io_err)?;
-        Ok(n == 2 && &head == b"#!")
-    }
-
-    fn copy_err(src: &Source<'_>, source: std::io::Error) -> Error {
-        Error::Copy {
-            path: src.path.into(),
-            source,
-        }
+    fn starts_with_shebang(sealed: &SealedMemfd) -> std::io::Result<bool> {
+        Ok(super::head(&sealed.try_clone_file()?)?.starts_with(b"#!"))
     }
 }
 
@@ -303,8 +388,9 @@ mod linux {
 use linux::{auto, into_memfd_explicit};
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn into_memfd_explicit(_: &Source<'_>) -> Result<Holder, Error> {
+fn into_memfd_explicit(src: &Source<'_>) -> Result<Holder, Error> {
     Err(Error::BackendUnavailable {
+        path: src.path.into(),
         backend: ExecBackend::Memfd,
         reason: "memfd is Linux-only".into(),
     })

@@ -22,7 +22,9 @@ const POOL: usize = 4;
 ///   (`Ok(0)`) is returned as an error — never a shorter success.
 /// * An input that fits in one 256 KiB buffer is hashed inline. A larger one is hashed on
 ///   a scoped second thread while this thread reads and writes, with a fixed pool of four
-///   buffers (1 MiB), allocated once; no per-chunk allocation.
+///   buffers (1 MiB), allocated once; no per-chunk allocation. When no thread can be
+///   started (`RLIMIT_NPROC`, a small address-space limit) it copies and hashes on this
+///   thread instead: slower, never a panic.
 ///
 /// `dst` is not flushed; wrap it yourself if it buffers.
 ///
@@ -78,7 +80,27 @@ fn read_full<R: Read>(src: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-/// The two-thread copy: this thread reads and writes, a scoped worker hashes.
+/// The one-thread copy, for when no hashing thread can be started: read, write, hash,
+/// starting with the already-read, full `first` buffer.
+fn serial<R: Read, W: Write>(
+    src: &mut R,
+    dst: &mut W,
+    mut buf: Vec<u8>,
+) -> io::Result<(Digest, u64)> {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    let mut n = buf.len();
+    while n > 0 {
+        dst.write_all(&buf[..n])?;
+        hasher.update(&buf[..n]);
+        total += n as u64;
+        n = read_full(src, &mut buf)?;
+    }
+    Ok((Digest::from_bytes(hasher.finalize().into()), total))
+}
+
+/// The two-thread copy: this thread reads and writes, a scoped worker hashes. Falls back
+/// to [`serial`] when the worker cannot be spawned.
 fn pipelined<R: Read, W: Write>(
     mut src: R,
     mut dst: W,
@@ -87,15 +109,21 @@ fn pipelined<R: Read, W: Write>(
     std::thread::scope(|scope| {
         let (to_hasher, hasher_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(POOL);
         let (to_copier, free_rx) = mpsc::channel::<Vec<u8>>();
-        let worker = scope.spawn(move || {
-            let mut hasher = Sha256::new();
-            for (buf, n) in hasher_rx {
-                hasher.update(&buf[..n]);
-                // The copier may have stopped on an error; the buffer is then dropped.
-                let _ = to_copier.send(buf);
-            }
-            Digest::from_bytes(hasher.finalize().into())
-        });
+        let spawned = std::thread::Builder::new()
+            .name("execsafe-hash".into())
+            .spawn_scoped(scope, move || {
+                let mut hasher = Sha256::new();
+                for (buf, n) in hasher_rx {
+                    hasher.update(&buf[..n]);
+                    // The copier may have stopped on an error; the buffer is then dropped.
+                    let _ = to_copier.send(buf);
+                }
+                Digest::from_bytes(hasher.finalize().into())
+            });
+        // No thread (RLIMIT_NPROC, a small address-space limit): same result, one thread.
+        let Ok(worker) = spawned else {
+            return serial(&mut src, &mut dst, first);
+        };
 
         let mut allocated = 1;
         let mut total = 0u64;

@@ -16,16 +16,20 @@ pub enum DigestError {
         input: String,
     },
     /// The content hashed does not match the expected digest.
-    #[error("digest mismatch: content does not match expected {expected}")]
+    #[error("digest mismatch for fd {fd}: content does not match expected {expected}")]
     Mismatch {
+        /// The file descriptor that was hashed.
+        fd: i32,
         /// The digest that was expected (the pin), never the computed one.
         expected: Digest,
     },
     /// Reading the content failed.
-    #[error("{context}")]
+    #[error("{context} fd {fd}")]
     Io {
         /// What was being done.
         context: &'static str,
+        /// The file descriptor involved.
+        fd: i32,
         /// The underlying error.
         #[source]
         source: std::io::Error,

@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::fs::FileExt;
 
 use crate::copy::hash_reader;
@@ -27,11 +27,13 @@ use crate::error::DigestError;
 /// * [`DigestError::Mismatch`] when the content differs.
 pub fn verify_digest_from_fd(fd: impl AsFd, expected: &str) -> Result<(), DigestError> {
     let expected = parse_digest(expected)?;
+    let raw = fd.as_fd().as_raw_fd();
     let file = File::from(
         fd.as_fd()
             .try_clone_to_owned()
             .map_err(|source| DigestError::Io {
-                context: "duplicating file descriptor",
+                context: "duplicating",
+                fd: raw,
                 source,
             })?,
     );
@@ -40,13 +42,14 @@ pub fn verify_digest_from_fd(fd: impl AsFd, expected: &str) -> Result<(), Digest
         offset: 0,
     })
     .map_err(|source| DigestError::Io {
-        context: "reading file descriptor from offset 0",
+        context: "reading from offset 0",
+        fd: raw,
         source,
     })?;
     if actual == expected {
         Ok(())
     } else {
-        Err(DigestError::Mismatch { expected })
+        Err(DigestError::Mismatch { fd: raw, expected })
     }
 }
 

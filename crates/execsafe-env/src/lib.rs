@@ -16,6 +16,10 @@
 //! * **Secrets by name only.** [`validate_secret_name`] refuses names that control the
 //!   dynamic linker or the runtime (`LD_`, `DYLD_`, `EPACK_`, `_`) and anything outside
 //!   `[A-Za-z0-9_]`.
+//! * **Nothing that loads code.** [`CODE_LOADING_VARS`] lists what the dynamic loader,
+//!   glibc, shells and language runtimes read as code or code paths (`LD_AUDIT`,
+//!   `BASH_ENV`, `PYTHONPATH`, `NODE_OPTIONS`, …), with [`is_code_loading_var`] to test a
+//!   name; `execsafe-cmd` refuses them in secrets and extra variables.
 //!
 //! What it does **not** do: it does not execute anything, touch files, or decide which
 //! secrets a child deserves — the caller names them. Values are never inspected except
@@ -52,6 +56,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod allowlist;
+mod code_loading;
 mod entry;
 mod filter;
 mod proxy;
@@ -59,6 +64,9 @@ mod restricted;
 mod secrets;
 
 pub use allowlist::{ALLOWED_ENV_VARS, DENIED_SECRET_PREFIXES, safe_path};
+pub use code_loading::{
+    CODE_LOADING_VARS, CodeLoader, CodeLoadingVar, code_loading_var, is_code_loading_var,
+};
 pub use entry::{EnvPair, dedup_last_wins, is_valid_env_key, is_valid_env_value, parse_entry};
 pub use filter::filter_env;
 pub use proxy::{is_proxy_key, strip_proxy_credentials, strip_url_credentials};

@@ -5,7 +5,8 @@ use std::ffi::OsString;
 use crate::allowlist::DENIED_SECRET_PREFIXES;
 use crate::entry::EnvPair;
 
-/// Why a secret name is refused. Names are shown (quoted and escaped), values never.
+/// Why a secret name is refused. Names are shown (quoted and escaped), values never: a
+/// name containing `=` is kept only up to it (`"TOKEN=…"`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretNameError {
@@ -60,6 +61,15 @@ fn list_names(errors: &[SecretNameError]) -> String {
         .join(", ")
 }
 
+/// The name as errors keep it: cut at the first `=` (`GITHUB_TOKEN=ghp_…` is a name
+/// followed by a value typed by mistake; the value is never kept).
+fn shown(name: &str) -> String {
+    match name.split_once('=') {
+        Some((head, _)) => format!("{head}=…"),
+        None => name.to_owned(),
+    }
+}
+
 /// Checks that `name` may be passed to a child as a secret.
 ///
 /// Refused, in this order: the empty name; a name starting with a
@@ -86,7 +96,7 @@ pub fn validate_secret_name(name: &str) -> Result<(), SecretNameError> {
         let head = name.as_bytes().get(..prefix.len());
         if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes())) {
             return Err(SecretNameError::ReservedPrefix {
-                name: name.to_owned(),
+                name: shown(name),
                 prefix,
             });
         }
@@ -96,13 +106,13 @@ pub fn validate_secret_name(name: &str) -> Result<(), SecretNameError> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
     {
         return Err(SecretNameError::InvalidCharacter {
-            name: name.to_owned(),
+            name: shown(name),
             found,
         });
     }
     if name.as_bytes()[0].is_ascii_digit() {
         return Err(SecretNameError::LeadingDigit {
-            name: name.to_owned(),
+            name: shown(name),
         });
     }
     Ok(())

@@ -1,32 +1,57 @@
 //! Choosing and checking the base directory that private temp dirs are created in.
+//!
+//! A path that is checked once and used again later is only as safe as every directory on
+//! the way to it. The base is therefore resolved **once** (`realpath`), then walked from
+//! `/` one component at a time through fds with no symlink following, and every directory
+//! on the way — the base included — must be owned by root or the euid and must not be
+//! group/world-writable unless it has the sticky bit (OpenSSH's `safe_path` rule, relaxed
+//! for sticky dirs such as `/tmp`: there, entries we own cannot be renamed by others).
+//! The resolved path is what callers get and execute; nobody else can redirect it.
 
-use std::os::fd::OwnedFd;
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Component, Path, PathBuf};
 
-use rustix::fs::{CWD, Mode, OFlags};
+use rustix::fs::{AtFlags, CWD, Mode, OFlags};
 
 use crate::error::{FileKind, FsError};
+use crate::identity::FileIdentity;
 
-/// A checked base directory: its path and an fd on it (entries are created relative to
-/// the fd, so the base cannot be swapped between the check and the `mkdirat`).
+/// How intermediate directories are opened: `O_PATH` where it exists (no read permission
+/// needed to walk through), `O_RDONLY` elsewhere.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+const TRAVERSE: OFlags = OFlags::PATH;
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+const TRAVERSE: OFlags = OFlags::RDONLY;
+
+/// A checked base directory: its resolved path and an fd on it (entries are created
+/// relative to the fd, so the base cannot be swapped between the check and the `mkdirat`).
 pub(crate) struct BaseDir {
     pub(crate) path: PathBuf,
     pub(crate) fd: OwnedFd,
 }
 
 /// Picks the base: `XDG_RUNTIME_DIR` when it is a directory owned by the euid with mode
-/// exactly 0700, else `TMPDIR`, else `/tmp`; then checks it with [`check_base`].
+/// exactly 0700, else `TMPDIR`, else `/tmp`; then checks it with [`check_base`]. A
+/// relative `XDG_RUNTIME_DIR` or `TMPDIR` is refused (it would be re-resolved against
+/// whatever the cwd is later).
 pub(crate) fn choose_base() -> Result<BaseDir, FsError> {
     let euid = rustix::process::geteuid().as_raw();
     if let Some(xdg) = std::env::var_os("XDG_RUNTIME_DIR").filter(|x| !x.is_empty()) {
         let path = PathBuf::from(xdg);
-        if let Ok(fd) = open_dir(&path)
+        if !path.is_absolute() {
+            return Err(FsError::UnsafeBase {
+                path,
+                reason: "XDG_RUNTIME_DIR is not an absolute path",
+            });
+        }
+        if let Ok(fd) = open_dir(CWD, &path, OFlags::RDONLY)
             && let Ok(st) = rustix::fs::fstat(&fd)
             && FileKind::from_mode(crate::stat::mode(&st)) == FileKind::Directory
             && st.st_uid == euid
             && crate::stat::mode(&st) & 0o7777 == 0o700
         {
-            return Ok(BaseDir { path, fd });
+            return check_base(&path);
         }
     }
     let path = std::env::var_os("TMPDIR")
@@ -35,43 +60,83 @@ pub(crate) fn choose_base() -> Result<BaseDir, FsError> {
     check_base(&path)
 }
 
-/// `openat(AT_FDCWD, path, O_RDONLY|O_DIRECTORY|O_CLOEXEC)`. Symlinks *are* followed for
-/// the base (e.g. macOS' `/tmp`); what matters is the directory reached, checked next.
-fn open_dir(path: &Path) -> rustix::io::Result<OwnedFd> {
+/// `openat(dirfd, path, flags|O_DIRECTORY|O_CLOEXEC)`.
+fn open_dir(dirfd: impl AsFd, path: impl AsRef<Path>, flags: OFlags) -> rustix::io::Result<OwnedFd> {
     rustix::fs::openat(
-        CWD,
-        path,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        dirfd,
+        path.as_ref(),
+        flags | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     )
 }
 
-/// Opens `path` and checks, by `fstat` on the fd, that nobody else can swap entries in it:
-/// it must be an absolute path to a directory owned by the euid or by root, and if it is
-/// group- or world-writable it must have the sticky bit.
+/// Resolves `path` once and checks every directory from `/` to it; returns the resolved
+/// path and an fd reached through the checked chain.
+///
+/// Syscalls: `realpath` (`std::fs::canonicalize`); `openat(AT_FDCWD, "/", O_PATH|
+/// O_DIRECTORY)`; per component `openat(parent, name, O_PATH|O_DIRECTORY|O_NOFOLLOW)`
+/// (the last one `O_RDONLY` instead of `O_PATH`), each followed by `fstat` and the
+/// owner/mode rule; finally `stat(resolved)` must give the held fd's `(dev, ino)`.
 pub(crate) fn check_base(path: &Path) -> Result<BaseDir, FsError> {
-    let unsafe_base = |reason| FsError::UnsafeBase {
-        path: path.into(),
+    if !path.is_absolute() {
+        return Err(FsError::UnsafeBase {
+            path: path.into(),
+            reason: "not an absolute path",
+        });
+    }
+    let resolved =
+        std::fs::canonicalize(path).map_err(|e| FsError::io("resolving temp base", path, e))?;
+    let names: Vec<&OsStr> = resolved
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let last = names.len();
+    let root_flags = if last == 0 { OFlags::RDONLY } else { TRAVERSE };
+    let mut fd = open_dir(CWD, "/", root_flags)
+        .map_err(|e| FsError::io("opening temp base", &resolved, e))?;
+    let mut here = PathBuf::from("/");
+    check_component(&fd, &resolved, &here)?;
+    for (i, name) in names.into_iter().enumerate() {
+        here.push(name);
+        let flags = if i + 1 == last { OFlags::RDONLY } else { TRAVERSE };
+        fd = open_dir(&fd, name, flags | OFlags::NOFOLLOW).map_err(|e| {
+            FsError::io("opening (no symlinks, changed since resolved?) temp base", &here, e)
+        })?;
+        check_component(&fd, &resolved, &here)?;
+    }
+    let held = FileIdentity::of(&fd).map_err(|e| FsError::io("fstat of temp base", &resolved, e))?;
+    let named = rustix::fs::statat(CWD, &resolved, AtFlags::SYMLINK_NOFOLLOW)
+        .map_err(|e| FsError::io("stat of temp base", &resolved, e))?;
+    if (crate::stat::dev(&named), crate::stat::ino(&named)) != (held.dev, held.ino) {
+        return Err(FsError::UnsafeAncestor {
+            base: resolved.clone(),
+            ancestor: resolved,
+            reason: "not the directory that was checked (swapped)",
+        });
+    }
+    Ok(BaseDir { path: resolved, fd })
+}
+
+/// The owner/mode rule for one directory on the way to the base.
+fn check_component(fd: &OwnedFd, base: &Path, here: &Path) -> Result<(), FsError> {
+    let st = rustix::fs::fstat(fd).map_err(|e| FsError::io("fstat of", here, e))?;
+    let unsafe_ancestor = |reason| FsError::UnsafeAncestor {
+        base: base.into(),
+        ancestor: here.into(),
         reason,
     };
-    if !path.is_absolute() {
-        return Err(unsafe_base("not an absolute path"));
-    }
-    let fd = open_dir(path).map_err(|e| FsError::io("opening temp base", path, e))?;
-    let st = rustix::fs::fstat(&fd).map_err(|e| FsError::io("fstat of temp base", path, e))?;
     let euid = rustix::process::geteuid().as_raw();
     if st.st_uid != euid && st.st_uid != 0 {
-        return Err(unsafe_base("owned by another user"));
+        return Err(unsafe_ancestor("owned by another user"));
     }
-    let writable_by_others = crate::stat::mode(&st) & 0o022 != 0;
-    let sticky = crate::stat::mode(&st) & 0o1000 != 0;
-    if writable_by_others && !sticky {
-        return Err(unsafe_base(
+    let mode = crate::stat::mode(&st);
+    if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+        return Err(unsafe_ancestor(
             "group- or world-writable without the sticky bit",
         ));
     }
-    Ok(BaseDir {
-        path: path.into(),
-        fd,
-    })
+    Ok(())
 }

@@ -97,13 +97,38 @@ pub enum FsError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// An ancestor of the resolved base directory could let another user swap the path
+    /// (owned by someone else, or group/world-writable without the sticky bit).
+    #[error("unsafe temp base directory {base}: its ancestor {ancestor} is {reason}")]
+    UnsafeAncestor {
+        /// The base directory, as resolved.
+        base: PathBuf,
+        /// The offending ancestor (or the base itself).
+        ancestor: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The kernel refuses executable memfds (`vm.memfd_noexec=2`, or a security module).
     /// Callers may fall back to a temp dir, explicitly.
-    #[error("executable memfd denied by the kernel (vm.memfd_noexec or a security policy)")]
-    MemfdExecDenied,
+    #[error(
+        "executable memfd {name} denied by the kernel (vm.memfd_noexec or a security policy)"
+    )]
+    MemfdExecDenied {
+        /// The memfd's name.
+        name: String,
+    },
+    /// `/proc/self/fd/N` does not name the memfd: procfs is not mounted (a container, a
+    /// chroot) or something else is mounted there, so the memfd cannot be executed.
+    #[error("procfs unavailable: {path} does not name the memfd (is /proc mounted?)")]
+    ProcUnavailable {
+        /// The `/proc/self/fd/N` path that was checked.
+        path: PathBuf,
+    },
     /// A memfd did not report every seal it must carry.
-    #[error("memfd seals missing after sealing: {missing}")]
+    #[error("memfd {path} lacks seals after sealing: {missing}")]
     SealsMissing {
+        /// The memfd's `/proc/self/fd/N` path.
+        path: PathBuf,
         /// The names of the missing seals.
         missing: String,
     },

@@ -29,11 +29,14 @@
 
 mod base_dir;
 mod config;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod dumpable;
 mod error;
 mod identity;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod memfd;
 mod open;
+mod reap;
 mod remove;
 mod stat;
 mod temp_dir;

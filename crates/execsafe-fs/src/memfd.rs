@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{CWD, MemfdFlags, Mode, OFlags, SealFlags};
 use rustix::io::Errno;
 
+use crate::dumpable::NotDumpable;
 use crate::error::FsError;
+use crate::identity::FileIdentity;
 
 /// The seals a [`SealedMemfd`] must carry: no more seals, no shrink, no grow, no write.
 const REQUIRED_SEALS: SealFlags = SealFlags::SEAL
@@ -17,24 +19,39 @@ const REQUIRED_SEALS: SealFlags = SealFlags::SEAL
 
 /// An anonymous, executable, still-writable memory file. Write the bytes, then
 /// [`ExecMemfd::seal`] it. Nothing is ever on disk.
+///
+/// **For as long as an `ExecMemfd` exists the process is not dumpable**
+/// (`PR_SET_DUMPABLE` 0, reference-counted across threads, the previous value restored
+/// when the last one is sealed or dropped): no other process of the same user can open
+/// `/proc/<pid>/fd/N` and write into the copy before it is sealed. Root and
+/// `CAP_SYS_PTRACE` holders are out of scope.
 #[derive(Debug)]
+#[must_use = "an unsealed memfd keeps the process non-dumpable; seal() or drop it"]
 pub struct ExecMemfd {
     file: File,
+    // Declared after `file`: the process stays non-dumpable until the writable fd is closed.
+    _not_dumpable: NotDumpable,
 }
 
 impl ExecMemfd {
     /// Creates the memfd.
     ///
-    /// Syscall: `memfd_create(name, MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_EXEC)`; on `EINVAL`
-    /// (kernels before 6.3 do not know `MFD_EXEC`) again without `MFD_EXEC`. Then `fstat`
-    /// checks that the file has execute bits: with `vm.memfd_noexec=1` the kernel may
-    /// silently create it non-executable.
+    /// Syscalls: `prctl(PR_SET_DUMPABLE, 0)` (see the type's docs);
+    /// `memfd_create(name, MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_EXEC)`, on `EINVAL` (kernels
+    /// before 6.3 do not know `MFD_EXEC`) again without `MFD_EXEC`; `fstat` checks that the
+    /// file has execute bits (with `vm.memfd_noexec=1` the kernel may silently create it
+    /// non-executable); `stat("/proc/self/fd/N")` must give the memfd's `(dev, ino)`, or
+    /// the memfd could not be executed by path.
     ///
     /// # Errors
     ///
     /// [`FsError::MemfdExecDenied`] when the kernel refuses executable memfds (`EACCES`,
-    /// `EPERM`, or a file without execute bits); [`FsError::Io`] otherwise.
+    /// `EPERM`, or a file without execute bits); [`FsError::ProcUnavailable`] when
+    /// `/proc/self/fd/N` does not name it (no procfs); [`FsError::Io`] otherwise.
     pub fn create(name: &str) -> Result<Self, FsError> {
+        // Before the fd exists: nobody else may open it while it is writable.
+        let not_dumpable = NotDumpable::enter()
+            .map_err(|e| FsError::io("prctl(PR_SET_DUMPABLE, 0) before creating memfd", name, e))?;
         let base = MemfdFlags::CLOEXEC | MemfdFlags::ALLOW_SEALING;
         let fd = match rustix::fs::memfd_create(name, base | MemfdFlags::EXEC) {
             Err(Errno::INVAL) => rustix::fs::memfd_create(name, base),
@@ -42,15 +59,19 @@ impl ExecMemfd {
         };
         let fd = match fd {
             Ok(fd) => fd,
-            Err(Errno::ACCESS | Errno::PERM) => return Err(FsError::MemfdExecDenied),
+            Err(Errno::ACCESS | Errno::PERM) => {
+                return Err(FsError::MemfdExecDenied { name: name.into() });
+            }
             Err(e) => return Err(FsError::io("memfd_create", name, e)),
         };
         let st = rustix::fs::fstat(&fd).map_err(|e| FsError::io("fstat of memfd", name, e))?;
         if crate::stat::mode(&st) & 0o100 == 0 {
-            return Err(FsError::MemfdExecDenied);
+            return Err(FsError::MemfdExecDenied { name: name.into() });
         }
+        check_proc_names(fd.as_fd())?;
         Ok(Self {
             file: File::from(fd),
+            _not_dumpable: not_dumpable,
         })
     }
 
@@ -72,7 +93,11 @@ impl ExecMemfd {
     ///
     /// [`FsError::SealsMissing`] when the read-back lacks a required seal; [`FsError::Io`].
     pub fn seal(self) -> Result<SealedMemfd, FsError> {
-        let fd = OwnedFd::from(self.file);
+        let Self {
+            file,
+            _not_dumpable: not_dumpable,
+        } = self;
+        let fd = OwnedFd::from(file);
         let here = proc_fd_path(fd.as_fd());
         match rustix::fs::fcntl_add_seals(&fd, SealFlags::EXEC) {
             Ok(()) | Err(Errno::INVAL) => {}
@@ -85,6 +110,7 @@ impl ExecMemfd {
             .map_err(|e| FsError::io("reopening read-only", &here, e))?;
         check_seals(ro.as_fd(), &here)?;
         drop(fd);
+        drop(not_dumpable); // sealed: writers are refused from now on, whoever opens it
         let path = proc_fd_path(ro.as_fd());
         Ok(SealedMemfd { fd: ro, path })
     }
@@ -98,8 +124,28 @@ fn check_seals(fd: BorrowedFd<'_>, path: &Path) -> Result<(), FsError> {
         Ok(())
     } else {
         Err(FsError::SealsMissing {
+            path: path.into(),
             missing: format!("{missing:?}"),
         })
+    }
+}
+
+/// `stat("/proc/self/fd/N")` (following the magic link) must give the `(dev, ino)` that
+/// `fstat(fd)` gives: without procfs (containers, chroots, a tmpfs over `/proc`) the path
+/// names nothing, or something else.
+fn check_proc_names(fd: BorrowedFd<'_>) -> Result<(), FsError> {
+    let path = proc_fd_path(fd);
+    let held = FileIdentity::of(fd).map_err(|e| FsError::io("fstat of memfd", &path, e))?;
+    let named = rustix::fs::statat(CWD, &path, rustix::fs::AtFlags::empty())
+        .ok()
+        .map(|st| FileIdentity {
+            dev: crate::stat::dev(&st),
+            ino: crate::stat::ino(&st),
+        });
+    if named == Some(held) {
+        Ok(())
+    } else {
+        Err(FsError::ProcUnavailable { path })
     }
 }
 

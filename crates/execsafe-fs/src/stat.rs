@@ -50,3 +50,14 @@ pub(crate) fn to_mode(bits: u32) -> rustix::fs::Mode {
 pub(crate) fn raw_mode(mode: u32) -> rustix::fs::RawMode {
     mode as rustix::fs::RawMode
 }
+
+/// `st_mtime` in seconds (`i64` on Linux, `time_t` elsewhere; `u64` in the raw Linux ABI).
+#[allow(
+    clippy::useless_conversion,
+    clippy::cast_possible_wrap,
+    clippy::unnecessary_cast,
+    reason = "the field's type differs between targets"
+)]
+pub(crate) fn mtime_secs(st: &Stat) -> i64 {
+    st.st_mtime as i64
+}

@@ -6,12 +6,14 @@ use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
-use rustix::fs::{AtFlags, Mode, OFlags};
+use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::base_dir::{BaseDir, choose_base};
 use crate::error::FsError;
+use crate::reap::reap_stale;
 use crate::remove::remove_contents;
 
 /// Attempts at a fresh random name before giving up.
@@ -22,32 +24,43 @@ const NAME_ATTEMPTS: u32 = 64;
 /// Files are created inside it with [`SecureTempDir::create_file`] (`openat` on the
 /// held fd), so nothing is re-resolved through the path. The whole tree is removed on
 /// `Drop` or [`SecureTempDir::cleanup`], after restoring `u+w` — also after
-/// [`SecureTempDir::seal`], also for non-root users.
+/// [`SecureTempDir::seal`], also for non-root users, also at the fd limit (the entries
+/// it created are unlinked by name through the held fds; no new fd is needed).
+///
+/// While it lives, the directory fd holds an exclusive `flock`: a directory of this kind
+/// whose lock can be taken belongs to a dead process, and the next one created in the
+/// same base with the same prefix removes it (a SIGKILL leaves nothing for long).
 #[derive(Debug)]
+#[must_use = "dropping a SecureTempDir removes the directory"]
 pub struct SecureTempDir {
     path: PathBuf,
     name: PathBuf,
     base: OwnedFd,
     dir: OwnedFd,
+    created: Mutex<Vec<String>>,
     removed: bool,
 }
 
 /// Creates a private temp dir named `<prefix><random>` in the base directory.
 ///
 /// Base: `XDG_RUNTIME_DIR` when it is a directory owned by the euid with mode 0700, else
-/// `TMPDIR`, else `/tmp`. A base that is not absolute, is owned by another non-root user,
-/// or is group/world-writable without the sticky bit is refused.
+/// `TMPDIR`, else `/tmp`. The base is resolved once (symlinks followed, then never
+/// again) and [`SecureTempDir::path`] is the *resolved* path. A base that is not absolute,
+/// or with any directory from `/` to it owned by another non-root user or
+/// group/world-writable without the sticky bit, is refused: nobody else can redirect the
+/// path afterwards.
 ///
-/// Syscalls: `openat(base, O_DIRECTORY|O_CLOEXEC)` + `fstat` (base check);
-/// `mkdirat(base, name, 0700)` (retried with a new name on `EEXIST`);
-/// `openat(base, name, O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC)`; `fstat` (owner == euid);
-/// `fchmod(0700)` (so a restrictive umask cannot leave it unusable; the umask is never
-/// changed).
+/// Syscalls: the base walk (`realpath`, then per component `openat(O_PATH|O_DIRECTORY|
+/// O_NOFOLLOW)` + `fstat`); stale-dir reaping (see `reap`); `mkdirat(base, name, 0700)`
+/// (retried with a new name on `EEXIST`); `openat(base, name, O_DIRECTORY|O_NOFOLLOW|
+/// O_CLOEXEC)`; `flock(LOCK_EX)`; `fstat` (owner == euid); `fchmod(0700)` (so a
+/// restrictive umask cannot leave it unusable; the umask is never changed).
 ///
 /// # Errors
 ///
-/// [`FsError::UnsafeBase`], [`FsError::NotPrivate`], or [`FsError::Io`]. A `prefix`
-/// containing `/` or NUL is refused as `Io` with `InvalidInput`.
+/// [`FsError::UnsafeBase`], [`FsError::UnsafeAncestor`], [`FsError::NotPrivate`], or
+/// [`FsError::Io`]. A `prefix` containing `/` or NUL is refused as `Io` with
+/// `InvalidInput`.
 ///
 /// ```
 /// let dir = execsafe_fs::secure_temp_dir("doc-example-")?;
@@ -80,6 +93,7 @@ impl SecureTempDir {
                 io::Error::from(io::ErrorKind::InvalidInput),
             ));
         }
+        reap_stale(base.fd.as_fd(), prefix);
         for _ in 0..NAME_ATTEMPTS {
             let name = PathBuf::from(format!("{prefix}{:016x}", random_u64()));
             let path = base.path.join(&name);
@@ -107,8 +121,12 @@ impl SecureTempDir {
                 name,
                 base: base.fd,
                 dir,
+                created: Mutex::new(Vec::new()),
                 removed: false,
             };
+            // Blocking: a reaper that holds it (briefly) sees the dir empty and lets go.
+            rustix::fs::flock(&this.dir, FlockOperation::LockExclusive)
+                .map_err(|e| FsError::io("flock of new temp dir", &this.path, e))?;
             this.check_private()?;
             return Ok(this);
         }
@@ -182,9 +200,39 @@ impl SecureTempDir {
             crate::stat::to_mode(mode),
         )
         .map_err(|e| FsError::io("creating file", &target, e))?;
+        self.created
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(name.to_owned());
         rustix::fs::fchmod(&fd, crate::stat::to_mode(mode))
             .map_err(|e| FsError::io("chmod of", &target, e))?;
         Ok(File::from(fd))
+    }
+
+    /// Opens the file `name` inside the directory read-only (e.g. to read back a copy).
+    ///
+    /// Syscall: `openat(dir, name, O_RDONLY|O_NOFOLLOW|O_CLOEXEC)`.
+    ///
+    /// # Errors
+    ///
+    /// [`FsError::Io`].
+    pub fn open_file(&self, name: &str) -> Result<File, FsError> {
+        let target = self.path.join(name);
+        if name.contains('/') {
+            return Err(FsError::io(
+                "opening file",
+                target,
+                io::Error::from(io::ErrorKind::InvalidInput),
+            ));
+        }
+        rustix::fs::openat(
+            &self.dir,
+            name,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map(File::from)
+        .map_err(|e| FsError::io("opening", target, e))
     }
 
     /// Whether the directory's filesystem is mounted `noexec`. Syscall: `fstatvfs(dir)`,
@@ -217,8 +265,11 @@ impl SecureTempDir {
 
     /// Removes the directory and everything in it, reporting failure.
     ///
-    /// Syscalls: see `remove_contents` (`fchmod(0700)`, `getdents64`, `unlinkat`), then
-    /// `unlinkat(base, name, AT_REMOVEDIR)`.
+    /// Syscalls: `fchmod(dir, 0700)`; `unlinkat(dir, name, 0)` for each file made by
+    /// [`Self::create_file`]; `unlinkat(base, name, AT_REMOVEDIR)`. Only if that finds the
+    /// directory not empty (someone else put entries in it): `remove_contents`
+    /// (`getdents64`, recursive `unlinkat`) and `unlinkat(AT_REMOVEDIR)` again. The usual
+    /// path opens no fd, so it works at `RLIMIT_NOFILE`.
     ///
     /// # Errors
     ///
@@ -231,9 +282,28 @@ impl SecureTempDir {
         if self.removed {
             return Ok(());
         }
-        remove_contents(self.dir.as_fd(), 0)?;
+        rustix::fs::fchmod(&self.dir, crate::stat::to_mode(0o700))?;
+        let created = std::mem::take(
+            &mut *self
+                .created
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for name in &created {
+            match rustix::fs::unlinkat(&self.dir, name.as_str(), AtFlags::empty()) {
+                Ok(()) | Err(Errno::NOENT) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         match rustix::fs::unlinkat(&self.base, &self.name, AtFlags::REMOVEDIR) {
             Ok(()) | Err(Errno::NOENT) => {}
+            Err(Errno::NOTEMPTY | Errno::EXIST) => {
+                remove_contents(self.dir.as_fd(), 0)?;
+                match rustix::fs::unlinkat(&self.base, &self.name, AtFlags::REMOVEDIR) {
+                    Ok(()) | Err(Errno::NOENT) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
             Err(e) => return Err(e.into()),
         }
         self.removed = true;
