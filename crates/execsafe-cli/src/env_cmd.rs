@@ -21,7 +21,9 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
         }
     };
     for name in missing_secrets(&opts, std::env::vars_os()) {
-        say(&format!("note: --secret {name} is unset or empty; not passed"));
+        say(&format!(
+            "note: --secret {name} is unset or empty; not passed"
+        ));
     }
     let env = match build_child_env(&opts, std::env::vars_os()) {
         Ok(env) => env,

@@ -54,7 +54,9 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
         return NOT_FOUND;
     };
     for name in missing_secrets(&opts, std::env::vars_os()) {
-        say(&format!("note: --secret {name} is unset or empty; not passed"));
+        say(&format!(
+            "note: --secret {name} is unset or empty; not passed"
+        ));
     }
     let mut installed = signals::install();
     let built = if let Some(digest) = &args.digest {

@@ -4,8 +4,7 @@ use std::ffi::OsStr;
 
 use execsafe_env::{
     EnvPair, append_allowed_secrets, build_restricted_env, build_restricted_env_safe,
-    code_loading_var, dedup_last_wins, is_valid_env_key, is_valid_env_value,
-    validate_secret_name,
+    code_loading_var, dedup_last_wins, is_valid_env_key, is_valid_env_value, validate_secret_name,
 };
 
 use crate::error::Error;

@@ -217,7 +217,10 @@ impl RestrictedCommand {
 
     fn running(mut self, verified: VerifiedBinary) -> Self {
         verified.exec_path().clone_into(&mut self.program);
-        verified.original_path().as_os_str().clone_into(&mut self.arg0);
+        verified
+            .original_path()
+            .as_os_str()
+            .clone_into(&mut self.arg0);
         self.verified = Some(verified);
         self
     }
@@ -339,7 +342,9 @@ impl RestrictedCommand {
     /// Whether [`Self::exec_in_place`] may be used: nothing would be left to clean up (no
     /// copy, or a memfd copy, which the kernel holds once it is executing).
     pub fn can_exec_in_place(&self) -> bool {
-        self.verified.as_ref().is_none_or(|v| v.backend() == ExecBackend::Memfd)
+        self.verified
+            .as_ref()
+            .is_none_or(|v| v.backend() == ExecBackend::Memfd)
     }
 
     /// Replaces the current process with the command (`execve`: same PID, the program's
@@ -379,8 +384,7 @@ impl RestrictedCommand {
             io::ErrorKind::NotFound => {
                 if let Some(dir) = self.dir.as_ref().filter(|d| !d.is_dir()) {
                     format!("working directory {} does not exist", dir.display())
-                } else if let Some(interp) = self.verified.as_ref().and_then(|v| v.interpreter())
-                {
+                } else if let Some(interp) = self.verified.as_ref().and_then(|v| v.interpreter()) {
                     format!(
                         "{shown}: interpreter {} not found (named on its #! line)",
                         interp.display()

@@ -267,16 +267,15 @@ impl Source<'_> {
     /// Tee-hash copies `from` (at most `size + 1` bytes) into `to` and checks count and
     /// digest.
     fn copy_verified(&self, from: impl Read, to: impl std::io::Write) -> Result<(), Error> {
-        let (digest, copied) =
-            copy_and_hash(from.take(self.size + 1), to).map_err(|source| {
-                if source.raw_os_error() == Some(rustix::io::Errno::FBIG.raw_os_error()) {
-                    Error::FileSizeLimit {
-                        path: self.path.into(),
-                    }
-                } else {
-                    copy_err(self, source)
+        let (digest, copied) = copy_and_hash(from.take(self.size + 1), to).map_err(|source| {
+            if source.raw_os_error() == Some(rustix::io::Errno::FBIG.raw_os_error()) {
+                Error::FileSizeLimit {
+                    path: self.path.into(),
                 }
-            })?;
+            } else {
+                copy_err(self, source)
+            }
+        })?;
         if copied != self.size {
             return Err(Error::ChangedDuringCopy {
                 path: self.path.into(),
@@ -336,9 +335,7 @@ mod linux {
         let mut memfd = match ExecMemfd::create(&format!("execsafe:{}", copy_name(src.path))) {
             Ok(m) => m,
             Err(FsError::MemfdExecDenied { .. }) => {
-                return Ok(Err(
-                    "the kernel denies executable memfds (vm.memfd_noexec)",
-                ));
+                return Ok(Err("the kernel denies executable memfds (vm.memfd_noexec)"));
             }
             Err(FsError::ProcUnavailable { .. }) => {
                 return Ok(Err(

@@ -135,11 +135,15 @@ fn temp_dir_copy_is_0500_in_a_sealed_dir_and_removed() {
     assert!(!dir.exists());
 }
 
+/// v0.1 tested that spawning after `cleanup(&mut self)` fails at run time; in v0.2
+/// `cleanup(self)` consumes the command, so spawning afterwards does not compile (the
+/// `compile_fail` doctest on `RestrictedCommand`). What is left to check at run time: the
+/// copy is gone once the last handle is.
 #[test]
-fn cleanup_is_idempotent_and_spawn_after_cleanup_fails() {
+fn cleanup_removes_the_copy() {
     let s = Scratch::new("cleanup");
     let t = s.copy_sys("true", "true");
-    let mut cmd = RestrictedCommand::new_verified(
+    let cmd = RestrictedCommand::new_verified(
         &t,
         &digest_of(&t),
         [] as [&str; 0],
@@ -147,11 +151,9 @@ fn cleanup_is_idempotent_and_spawn_after_cleanup_fails() {
     )
     .unwrap();
     let dir = cmd.path().parent().unwrap().to_path_buf();
-    cmd.cleanup();
+    assert!(dir.exists());
     cmd.cleanup();
     assert!(!dir.exists());
-    assert!(cmd.verified().is_none());
-    assert!(cmd.spawn().is_err());
 }
 
 #[test]

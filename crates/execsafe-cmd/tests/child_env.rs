@@ -96,6 +96,8 @@ fn precedence_is_base_then_additional_then_secrets_last_wins() {
         ],
         secrets: vec!["TOKEN".into(), "PATH".into()],
         inherit_path: false,
+        // A secret PATH is refused without it (v0.2); here the point is precedence.
+        dangerously_allow_code_loading_env: true,
         ..CommandOptions::default()
     };
     let environ = [

@@ -22,7 +22,7 @@ fn memfd_exec_denied_falls_back_only_in_auto() {
         let t = bins.join("true");
         assert!(matches!(
             ExecMemfd::create("probe"),
-            Err(FsError::MemfdExecDenied)
+            Err(FsError::MemfdExecDenied { .. })
         ));
         let pin = parse_digest(&digest_of(&t)).unwrap();
         let v = verified_binary_with(&t, &pin, ExecBackend::Auto).unwrap();

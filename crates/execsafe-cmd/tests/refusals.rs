@@ -52,7 +52,10 @@ fn malformed_digests_are_refused_before_opening() {
     ] {
         // The path does not exist: an InvalidDigest error proves the digest came first.
         let err = verified_binary_fd("/nonexistent/binary", bad).unwrap_err();
-        assert!(matches!(err, Error::InvalidDigest(_)), "{bad:?}: {err:?}");
+        assert!(
+            matches!(err, Error::InvalidDigest { .. }),
+            "{bad:?}: {err:?}"
+        );
         let err = RestrictedCommand::new_verified(
             "/nonexistent/binary",
             bad,
@@ -60,7 +63,10 @@ fn malformed_digests_are_refused_before_opening() {
             &CommandOptions::default(),
         )
         .unwrap_err();
-        assert!(matches!(err, Error::InvalidDigest(_)), "{bad:?}: {err:?}");
+        assert!(
+            matches!(err, Error::InvalidDigest { .. }),
+            "{bad:?}: {err:?}"
+        );
     }
 }
 
@@ -86,7 +92,7 @@ fn malformed_digest_on_a_4_gib_sparse_file_reads_nothing() {
     let before = thread_rchar();
     let err = verified_binary_fd(&big, "sha256:not-a-digest").unwrap_err();
     let read = thread_rchar() - before;
-    assert!(matches!(err, Error::InvalidDigest(_)), "{err:?}");
+    assert!(matches!(err, Error::InvalidDigest { .. }), "{err:?}");
     assert!(
         read < 1 << 20,
         "read {read} bytes of a file it should not have opened"

@@ -111,9 +111,7 @@ pub fn validate_secret_name(name: &str) -> Result<(), SecretNameError> {
         });
     }
     if name.as_bytes()[0].is_ascii_digit() {
-        return Err(SecretNameError::LeadingDigit {
-            name: shown(name),
-        });
+        return Err(SecretNameError::LeadingDigit { name: shown(name) });
     }
     Ok(())
 }

@@ -174,7 +174,11 @@ fn secret_names_outside_the_shell_grammar_are_refused() {
         "A=B", "A\0B", "MY-TOKEN", "1TOKEN", "9", "MY TOKEN", "TÖKEN", "A.B",
     ] {
         let err = validate_secret_name(name).unwrap_err();
-        assert_eq!(err.name(), name);
+        // A name with `=` is kept only up to it: what follows may be a value.
+        let kept = name
+            .split_once('=')
+            .map_or(name.to_owned(), |(h, _)| format!("{h}=…"));
+        assert_eq!(err.name(), kept);
     }
     assert!(matches!(
         validate_secret_name("1A"),

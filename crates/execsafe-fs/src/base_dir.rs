@@ -61,7 +61,11 @@ pub(crate) fn choose_base() -> Result<BaseDir, FsError> {
 }
 
 /// `openat(dirfd, path, flags|O_DIRECTORY|O_CLOEXEC)`.
-fn open_dir(dirfd: impl AsFd, path: impl AsRef<Path>, flags: OFlags) -> rustix::io::Result<OwnedFd> {
+fn open_dir(
+    dirfd: impl AsFd,
+    path: impl AsRef<Path>,
+    flags: OFlags,
+) -> rustix::io::Result<OwnedFd> {
     rustix::fs::openat(
         dirfd,
         path.as_ref(),
@@ -101,13 +105,22 @@ pub(crate) fn check_base(path: &Path) -> Result<BaseDir, FsError> {
     check_component(&fd, &resolved, &here)?;
     for (i, name) in names.into_iter().enumerate() {
         here.push(name);
-        let flags = if i + 1 == last { OFlags::RDONLY } else { TRAVERSE };
+        let flags = if i + 1 == last {
+            OFlags::RDONLY
+        } else {
+            TRAVERSE
+        };
         fd = open_dir(&fd, name, flags | OFlags::NOFOLLOW).map_err(|e| {
-            FsError::io("opening (no symlinks, changed since resolved?) temp base", &here, e)
+            FsError::io(
+                "opening (no symlinks, changed since resolved?) temp base",
+                &here,
+                e,
+            )
         })?;
         check_component(&fd, &resolved, &here)?;
     }
-    let held = FileIdentity::of(&fd).map_err(|e| FsError::io("fstat of temp base", &resolved, e))?;
+    let held =
+        FileIdentity::of(&fd).map_err(|e| FsError::io("fstat of temp base", &resolved, e))?;
     let named = rustix::fs::statat(CWD, &resolved, AtFlags::SYMLINK_NOFOLLOW)
         .map_err(|e| FsError::io("stat of temp base", &resolved, e))?;
     if (crate::stat::dev(&named), crate::stat::ino(&named)) != (held.dev, held.ino) {

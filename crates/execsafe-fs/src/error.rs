@@ -110,9 +110,7 @@ pub enum FsError {
     },
     /// The kernel refuses executable memfds (`vm.memfd_noexec=2`, or a security module).
     /// Callers may fall back to a temp dir, explicitly.
-    #[error(
-        "executable memfd {name} denied by the kernel (vm.memfd_noexec or a security policy)"
-    )]
+    #[error("executable memfd {name} denied by the kernel (vm.memfd_noexec or a security policy)")]
     MemfdExecDenied {
         /// The memfd's name.
         name: String,

@@ -104,7 +104,7 @@ fn world_writable_non_sticky_base_is_refused() {
     std::fs::set_permissions(&base.0, std::fs::Permissions::from_mode(0o777)).unwrap();
     let err = SecureTempDir::new_in(&base.0, "x-").unwrap_err();
     assert!(
-        matches!(&err, FsError::UnsafeBase { path, .. } if *path == base.0),
+        matches!(&err, FsError::UnsafeAncestor { ancestor, .. } if *ancestor == base.0),
         "{err:?}"
     );
     assert!(err.to_string().contains("sticky"));

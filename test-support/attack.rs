@@ -1,0 +1,239 @@
+//! Attackers as real second processes: the current test binary re-run in an attacker
+//! role (`EXECSAFE_ATTACK_ROLE`), as another uid (65534, through `setpriv`) or as the
+//! same uid, racing the real window with a polling loop until told to stop.
+//! Shared via `#[path]` like the other test-support files.
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use std::ffi::OsString;
+use std::fs::OpenOptions;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::{FileExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const ROLE: &str = "EXECSAFE_ATTACK_ROLE";
+const STOP: &str = "EXECSAFE_ATTACK_STOP";
+const READY: &str = "EXECSAFE-ATTACKER-READY";
+
+/// The role this process was started in, if it is an attacker.
+pub fn role() -> Option<String> {
+    std::env::var(ROLE).ok()
+}
+
+/// A running attacker; [`Attacker::finish`] stops it and returns what it printed.
+pub struct Attacker {
+    child: Child,
+    stop: PathBuf,
+    out: BufReader<std::process::ChildStdout>,
+}
+
+/// A 0755 directory anyone can read, for the stop file and copies of the test binary.
+pub fn public_dir(tag: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!(
+        "execsafe-attack-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
+/// Starts `test` of this binary again in `role`, as `uid` (via setpriv) or as this
+/// process's uid, with `envs`; returns once it printed `ready`.
+pub fn spawn_attacker(
+    test: &str,
+    role: &str,
+    uid: Option<u32>,
+    envs: &[(&str, OsString)],
+) -> Attacker {
+    let dir = public_dir("bin");
+    let exe = dir.join("attacker");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stop = dir.join("stop");
+    let mut cmd = match uid {
+        Some(uid) => {
+            let mut c = Command::new("setpriv");
+            c.arg(format!("--reuid={uid}"))
+                .arg(format!("--regid={uid}"))
+                .args(["--clear-groups", "--"])
+                .arg(&exe);
+            c
+        }
+        None => Command::new(&exe),
+    };
+    cmd.args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(ROLE, role)
+        .env(STOP, &stop)
+        .current_dir(&dir)
+        .stdout(Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "attacker died before ready"
+        );
+        // libtest prints `test NAME ... ` without a newline before the test's output.
+        if line.contains(READY) {
+            break;
+        }
+    }
+    Attacker { child, stop, out }
+}
+
+impl Attacker {
+    /// Stops the attacker and returns its report line (`key=value ...`).
+    pub fn finish(mut self) -> String {
+        std::fs::write(&self.stop, b"stop").unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.out, &mut rest).unwrap();
+        assert!(
+            self.child.wait().unwrap().success(),
+            "attacker failed:\n{rest}"
+        );
+        let _ = std::fs::remove_dir_all(self.stop.parent().unwrap());
+        rest.lines()
+            .find(|l| l.starts_with("attacker:"))
+            .unwrap_or_else(|| panic!("no report from the attacker:\n{rest}"))
+            .to_owned()
+    }
+}
+
+/// [`Attacker::finish`] as a free function.
+pub fn finish_report(a: Attacker) -> String {
+    a.finish()
+}
+
+/// A report value, e.g. `field(report, "writes")`.
+pub fn field(report: &str, key: &str) -> u64 {
+    report
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{key} not in {report}"))
+}
+
+fn stopped() -> bool {
+    Path::new(&std::env::var_os(STOP).unwrap()).exists()
+}
+
+fn ready() {
+    println!("{READY}");
+    std::io::stdout().flush().unwrap();
+}
+
+/// Attacker role `memfd`: scans `/proc/*/fd` of every process it may look into (same uid,
+/// dumpable) for an `execsafe` memfd, opens it `O_WRONLY` and `pwrite`s the bytes of
+/// `$EXECSAFE_PAYLOAD` at offset 0 until the write fails (the seal). Reports how many fds
+/// it opened and how many writes succeeded.
+pub fn memfd_rewriter() {
+    let payload = std::fs::read(std::env::var_os("EXECSAFE_PAYLOAD").unwrap()).unwrap();
+    let me = std::process::id().to_string();
+    let (mut scans, mut opened, mut writes) = (0u64, 0u64, 0u64);
+    ready();
+    while !stopped() {
+        scans += 1;
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            continue;
+        };
+        for p in procs.flatten() {
+            let name = p.file_name();
+            let name = name.to_string_lossy();
+            if name == me || !name.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+                continue; // not ours, or not dumpable (root-owned /proc/<pid>)
+            };
+            for fd in fds.flatten() {
+                let is_copy = std::fs::read_link(fd.path())
+                    .is_ok_and(|t| t.to_string_lossy().contains("memfd:execsafe"));
+                if !is_copy {
+                    continue;
+                }
+                let Ok(f) = OpenOptions::new().write(true).open(fd.path()) else {
+                    continue;
+                };
+                opened += 1;
+                while f.write_at(&payload, 0).is_ok() {
+                    writes += 1;
+                }
+            }
+        }
+    }
+    println!("attacker: scans={scans} opened={opened} writes={writes}");
+}
+
+/// Attacker role `tmpdir`: `$EXECSAFE_PUB` is a sticky world-writable dir holding the
+/// attacker's symlink `link` → `real` (a root-owned dir the victim uses as TMPDIR through
+/// the link). For every new `execsafe-exec-*` dir in `real` it builds a look-alike
+/// `evil/<same dir>/<$EXECSAFE_NAME>` (a script printing `evil`), re-points `link` at
+/// `evil` (symlink + rename), waits for the victim's dir to go, and points `link` back.
+pub fn tmpdir_swapper() {
+    let public = PathBuf::from(std::env::var_os("EXECSAFE_PUB").unwrap());
+    let name = std::env::var("EXECSAFE_NAME").unwrap();
+    let (real, evil, link, tmp) = (
+        public.join("real"),
+        public.join("evil"),
+        public.join("link"),
+        public.join("link.new"),
+    );
+    let point = |to: &Path| {
+        let _ = std::fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(to, &tmp).unwrap();
+        std::fs::rename(&tmp, &link).unwrap();
+    };
+    point(&real);
+    let mut seen = std::collections::HashSet::new();
+    let (mut scans, mut swaps) = (0u64, 0u64);
+    ready();
+    while !stopped() {
+        scans += 1;
+        let Ok(entries) = std::fs::read_dir(&real) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let dir = e.file_name();
+            if !dir.to_string_lossy().starts_with("execsafe-exec-") || !seen.insert(dir.clone()) {
+                continue;
+            }
+            let fake = evil.join(&dir);
+            std::fs::create_dir_all(&fake).unwrap();
+            let f = fake.join(&name);
+            std::fs::write(&f, b"#!/bin/sh\necho evil\n").unwrap();
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+            point(&evil);
+            swaps += 1;
+            let t = std::time::Instant::now();
+            while real.join(&dir).exists() && t.elapsed().as_secs() < 10 {
+                std::thread::yield_now();
+            }
+            point(&real);
+        }
+    }
+    println!("attacker: scans={scans} swaps={swaps}");
+}
+
+/// `/bin/true` followed by `mib` MiB of zeros (an ELF runs with trailing bytes), 0755.
+pub fn big_true(dir: &Path, mib: usize) -> PathBuf {
+    let t = ["/usr/bin/true", "/bin/true"]
+        .into_iter()
+        .find(|p| Path::new(p).symlink_metadata().is_ok_and(|m| m.is_file()))
+        .unwrap();
+    let mut bytes = std::fs::read(t).unwrap();
+    bytes.resize(bytes.len() + mib * 1024 * 1024, 0);
+    let p = dir.join("big");
+    std::fs::write(&p, &bytes).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
