@@ -109,6 +109,15 @@ impl Attacker {
     }
 }
 
+impl Drop for Attacker {
+    /// A victim that panics still stops its attacker (no orphan holding the test's pipes).
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.stop, b"stop");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// [`Attacker::finish`] as a free function.
 pub fn finish_report(a: Attacker) -> String {
     a.finish()
@@ -123,8 +132,15 @@ pub fn field(report: &str, key: &str) -> u64 {
         .unwrap_or_else(|| panic!("{key} not in {report}"))
 }
 
+/// Told to stop, or past the 120 s deadline (a victim that panicked never says stop).
 fn stopped() -> bool {
-    Path::new(&std::env::var_os(STOP).unwrap()).exists()
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs()
+        > 120
+        || Path::new(&std::env::var_os(STOP).unwrap()).exists()
 }
 
 fn ready() {

@@ -4,40 +4,11 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-#[path = "../../../test-support/scratch.rs"]
-mod scratch;
+mod common;
 
-use scratch::{Scratch, sys_bin};
-
-const EXE: &str = env!("CARGO_BIN_EXE_execsafe");
-const ZERO: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-
-fn execsafe() -> Command {
-    let mut c = Command::new(EXE);
-    c.env_remove("XDG_RUNTIME_DIR");
-    c
-}
-
-fn run(c: &mut Command) -> Output {
-    c.output().unwrap()
-}
-
-fn digest(path: &Path) -> String {
-    let out = run(execsafe().arg("digest").arg(path));
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{EXE, Scratch, ZERO, digest, execsafe, run, stderr, sys_bin};
 
 #[test]
 fn digest_matches_sha256sum() {

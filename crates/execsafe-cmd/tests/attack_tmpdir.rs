@@ -4,9 +4,9 @@
 //! the link for a look-alike tree and its script ran as the caller. v0.2 resolves the base
 //! once, checks every ancestor, and executes the resolved path.
 #![cfg(target_os = "linux")]
-mod common;
 #[path = "../../../test-support/attack.rs"]
 mod attack;
+mod common;
 #[path = "../../../test-support/rerun.rs"]
 mod rerun;
 
@@ -36,9 +36,15 @@ fn setup(tag: &str) -> Setup {
     std::fs::set_permissions(&public, std::fs::Permissions::from_mode(0o1777)).unwrap();
     std::fs::create_dir(public.join("real")).unwrap();
     let mut body = b"#!/bin/sh\necho real\nexit 0\n".to_vec();
-    body.extend(std::iter::repeat_n(b"# padding ...................................\n", 90_000).flatten());
+    body.extend(
+        std::iter::repeat_n(b"# padding ...................................\n", 90_000).flatten(),
+    );
     let tool = scratch.write_exec("tool.sh", &body);
-    Setup { _scratch: scratch, public, tool }
+    Setup {
+        _scratch: scratch,
+        public,
+        tool,
+    }
 }
 
 fn run_once(tool: &Path, pin: &str) -> String {
@@ -98,10 +104,23 @@ fn another_user_swapping_the_tmpdir_link_never_gets_its_script_run() {
         &["XDG_RUNTIME_DIR"],
     );
     let report = attacker.finish();
-    let victim = out.lines().find(|l| l.contains("VICTIM")).unwrap().to_owned();
-    println!("{ATTEMPTS} verified runs via TMPDIR={}: {victim}; {report}", link.display());
-    assert!(attack::field(&report, "swaps") > 0, "the attacker never raced: {report}");
-    assert!(victim.contains(&format!("real={ATTEMPTS} evil=0")), "{victim}");
+    let victim = out
+        .lines()
+        .find(|l| l.contains("VICTIM"))
+        .unwrap()
+        .to_owned();
+    println!(
+        "{ATTEMPTS} verified runs via TMPDIR={}: {victim}; {report}",
+        link.display()
+    );
+    assert!(
+        attack::field(&report, "swaps") > 0,
+        "the attacker never raced: {report}"
+    );
+    assert!(
+        victim.contains(&format!("real={ATTEMPTS} evil=0")),
+        "{victim}"
+    );
 }
 
 #[test]
@@ -112,7 +131,11 @@ fn a_swap_between_verification_and_spawn_changes_nothing() {
         let pin = parse_digest(&digest_of(&tool)).unwrap();
         let v = verified_binary_with(&tool, &pin, ExecBackend::TempDir).unwrap();
         // The path that runs is the resolved one, not the link.
-        assert!(v.exec_path().starts_with(public.join("real")), "{:?}", v.exec_path());
+        assert!(
+            v.exec_path().starts_with(public.join("real")),
+            "{:?}",
+            v.exec_path()
+        );
         // Attacker's move, made deterministically: a look-alike tree, then the swap.
         let dir_name = v.exec_path().parent().unwrap().file_name().unwrap();
         let fake = public.join("evil").join(dir_name);

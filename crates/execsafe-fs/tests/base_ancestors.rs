@@ -45,12 +45,21 @@ fn an_ancestor_owned_by_another_user_is_named_and_refused() {
         matches!(&err, FsError::UnsafeAncestor { ancestor, .. } if *ancestor == theirs),
         "{err:?}"
     );
-    assert!(err.to_string().contains(&*theirs.to_string_lossy()), "{err}");
-    assert!(std::fs::read_dir(&base).unwrap().next().is_none(), "nothing created");
+    assert!(
+        err.to_string().contains(&*theirs.to_string_lossy()),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_dir(&base).unwrap().next().is_none(),
+        "nothing created"
+    );
     // A link (anyone's) to an attacker-owned dir: refused as the resolved dir itself.
     std::os::unix::fs::symlink(&theirs, public.join("link")).unwrap();
     let err = SecureTempDir::new_in(public.join("link"), "anc-").unwrap_err();
-    assert!(matches!(&err, FsError::UnsafeAncestor { ancestor, .. } if *ancestor == theirs), "{err:?}");
+    assert!(
+        matches!(&err, FsError::UnsafeAncestor { ancestor, .. } if *ancestor == theirs),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -80,7 +89,10 @@ fn the_path_handed_out_is_the_resolved_one() {
     chmod(&real, 0o755);
     std::os::unix::fs::symlink(&real, public.join("link")).unwrap();
     let d = SecureTempDir::new_in(public.join("link"), "anc-").unwrap();
-    assert_eq!(d.path().parent().unwrap(), std::fs::canonicalize(&real).unwrap());
+    assert_eq!(
+        d.path().parent().unwrap(),
+        std::fs::canonicalize(&real).unwrap()
+    );
 }
 
 #[test]

@@ -28,7 +28,10 @@ fn a_dead_processes_sealed_dir_is_reaped_a_live_one_is_not() {
         // As root, then as uid 65534 (who cannot empty a sealed 0500 dir without u+w).
         scenario(&base.0);
         let nobody = NobodyDir::new("reap-nobody");
-        if as_nobody(TEST, &[("EXECSAFE_REAP_BASE", nobody.0.clone().into_os_string())]) {
+        if as_nobody(
+            TEST,
+            &[("EXECSAFE_REAP_BASE", nobody.0.clone().into_os_string())],
+        ) {
             assert!(nobody.entries().is_empty(), "{:?}", nobody.entries());
         }
         return;
@@ -60,7 +63,10 @@ fn scenario(base: &std::path::Path) {
     holder.kill().unwrap();
     holder.wait().unwrap();
     assert!(dead.exists(), "the killed process left its dir");
-    assert_eq!(std::fs::metadata(&dead).unwrap().permissions().mode() & 0o777, 0o500);
+    assert_eq!(
+        std::fs::metadata(&dead).unwrap().permissions().mode() & 0o777,
+        0o500
+    );
     // An empty, unlocked, fresh dir: possibly a creator between mkdirat and flock.
     let fresh = base.join("reap-fresh");
     std::fs::create_dir(&fresh).unwrap();
