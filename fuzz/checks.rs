@@ -88,6 +88,34 @@ struct EnvInput {
     noise: Vec<(Vec<u8>, Vec<u8>)>,
     proxies: Vec<ProxyEntry>,
     inherit_path: bool,
+    /// `additional_env` and `secrets` of a `CommandOptions`, names picked from
+    /// [`CHILD_NAMES`] (or taken as raw bytes when the pick is past its end).
+    extra: Vec<(u8, Vec<u8>, Vec<u8>)>,
+    secrets: Vec<(u8, String)>,
+    allow_code_loading: bool,
+}
+
+/// Names worth mixing into `additional_env` and `secrets`: code-loading ones of every
+/// group, `PATH`, and ordinary ones.
+const CHILD_NAMES: [&str; 12] = [
+    "LD_PRELOAD",
+    "BASH_ENV",
+    "PYTHONPATH",
+    "NODE_OPTIONS",
+    "BASH_FUNC_ls%%",
+    "GCONV_PATH",
+    "PATH",
+    "GITHUB_TOKEN",
+    "HOME",
+    "ENV",
+    "IFS",
+    "PERL5OPT",
+];
+
+fn pick(i: u8, raw: &[u8]) -> OsString {
+    CHILD_NAMES
+        .get(usize::from(i))
+        .map_or_else(|| OsString::from_vec(raw.to_vec()), OsString::from)
 }
 
 const PROXY_KEYS: [&str; 6] = [
@@ -101,7 +129,9 @@ const PROXY_KEYS: [&str; 6] = [
 const SCHEMES: [&str; 5] = ["http://", "https://", "socks5://", "//", ""];
 
 /// `build_restricted_env_safe`: keys ⊆ allowlist ∪ {PATH}, PATH once and last, no proxy
-/// value with `@`, no password in any output value.
+/// value with `@`, no password in any output value. `build_child_env` (with extra
+/// variables and secrets): no code-loading key, and no `PATH` from a secret, unless the
+/// opt-out is set.
 pub fn restricted_env(data: &[u8]) {
     let Ok(input) = EnvInput::arbitrary(&mut Unstructured::new(data)) else {
         return;
@@ -138,6 +168,7 @@ pub fn restricted_env(data: &[u8]) {
         ));
     }
     let env_dbg = format!("{env:?}");
+    check_child_env(&input, &env);
     let out = build_restricted_env_safe(env.clone(), input.inherit_path);
     let (last, rest) = out.split_last().expect("PATH is always present");
     assert_eq!(last.0, "PATH", "PATH is not last");
@@ -172,6 +203,51 @@ pub fn restricted_env(data: &[u8]) {
                 env_dbg
             );
         }
+    }
+}
+
+fn check_child_env(input: &EnvInput, env: &[(OsString, OsString)]) {
+    let opts = execsafe::CommandOptions {
+        additional_env: input
+            .extra
+            .iter()
+            .map(|(i, k, v)| (pick(*i, k), OsString::from_vec(v.clone())))
+            .collect(),
+        secrets: input
+            .secrets
+            .iter()
+            .map(|(i, raw)| {
+                CHILD_NAMES
+                    .get(usize::from(*i))
+                    .map_or_else(|| raw.clone(), |n| (*n).into())
+            })
+            .collect(),
+        inherit_path: input.inherit_path,
+        dangerously_allow_code_loading_env: input.allow_code_loading,
+        ..execsafe::CommandOptions::default()
+    };
+    let Ok(child) = execsafe::build_child_env(&opts, env.iter().cloned()) else {
+        return; // refused: nothing reaches a child
+    };
+    if input.allow_code_loading {
+        return;
+    }
+    for (k, _) in &child {
+        assert!(
+            !execsafe::is_code_loading_var(k),
+            "code-loading {} reached the child",
+            k.display()
+        );
+    }
+    let explicit_path = opts.additional_env.iter().any(|(k, _)| k == "PATH");
+    let path: Vec<_> = child.iter().filter(|(k, _)| k == "PATH").collect();
+    assert_eq!(path.len(), 1, "PATH once");
+    if !explicit_path && !input.inherit_path {
+        assert_eq!(
+            path[0].1,
+            execsafe::safe_path(),
+            "a secret replaced the safe PATH"
+        );
     }
 }
 

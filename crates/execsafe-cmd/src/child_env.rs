@@ -98,8 +98,10 @@ fn name_is_path(name: &str) -> bool {
     }
 }
 
-/// The `secrets` of `opts` that `environ` does not provide (unset or empty), in order:
-/// they are not passed, and a caller may want to say so (the CLI does, by name).
+/// The valid `secrets` of `opts` that `environ` does not provide (unset or empty), in
+/// order: they are not passed, and a caller may want to say so (the CLI does, by name).
+/// Names that `validate_secret_name` refuses are left out: they are an error of their
+/// own, and one may be a value typed by mistake (`TOKEN=ghp_…`).
 pub fn missing_secrets<E, K, V>(opts: &CommandOptions, environ: E) -> Vec<String>
 where
     E: IntoIterator<Item = (K, V)>,
@@ -112,6 +114,7 @@ where
         .collect();
     opts.secrets
         .iter()
+        .filter(|s| validate_secret_name(s).is_ok())
         .filter(|s| {
             environ
                 .iter()
