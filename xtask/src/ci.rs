@@ -6,17 +6,18 @@ use crate::tools::{Result, cargo, ensure_installed, has_cargo_subcommand, run};
 pub(crate) fn run_ci(args: &[String]) -> Result {
     let skip_deny = args.iter().any(|a| a == "--no-deny");
     run("fmt", cargo().args(["fmt", "--all", "--check"]))?;
-    run(
-        "clippy",
-        cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
+    for features in [None, Some("execsafe-cmd/tokio")] {
+        let mut c = cargo();
+        c.args(["clippy", "--workspace", "--all-targets"]);
+        if let Some(f) = features {
+            c.args(["--features", f]);
+        }
+        c.args(["--", "-D", "warnings"]);
+        run(
+            &format!("clippy (features: {})", features.unwrap_or("default")),
+            &mut c,
+        )?;
+    }
     if has_cargo_subcommand("nextest") {
         run(
             "tests (nextest)",
@@ -28,6 +29,19 @@ pub(crate) fn run_ci(args: &[String]) -> Result {
             cargo().args(["test", "--workspace", "--no-fail-fast"]),
         )?;
     }
+    // The `tokio` feature: its own tests (tokio_spawn) and everything else again with it.
+    run(
+        "tests (execsafe-cmd, features: tokio)",
+        cargo().args([
+            "test",
+            "-p",
+            "execsafe-cmd",
+            "--features",
+            "tokio",
+            "--test",
+            "tokio_spawn",
+        ]),
+    )?;
     run("doc tests", cargo().args(["test", "--workspace", "--doc"]))?;
     run(
         "docs",

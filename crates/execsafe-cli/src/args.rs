@@ -62,6 +62,10 @@ pub(crate) struct DigestArgs {
 
 /// Options shared by `run` and `env`: how the child environment is built.
 #[derive(Debug, Args)]
+#[allow(
+    clippy::doc_markdown,
+    reason = "field docs are clap --help text, shown without Markdown: no backticks"
+)]
 pub(crate) struct EnvOptions {
     /// Pass this variable from execsafe's own environment (repeatable). Linker and
     /// protocol names (LD_*, DYLD_*, EPACK_*, _*), variables that load code (BASH_ENV,

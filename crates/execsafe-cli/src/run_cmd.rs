@@ -5,7 +5,6 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
 use execsafe::{CommandOptions, Error, FsError, RestrictedCommand, missing_secrets, safe_path};
-use rustix::process::{DumpableBehavior, set_dumpable_behavior};
 
 use crate::args::RunArgs;
 use crate::exit::{CANNOT_EXECUTE, FAILURE, NOT_FOUND, report, say};
@@ -40,7 +39,7 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
             return FAILURE;
         }
     };
-    if let Err(e) = set_dumpable_behavior(DumpableBehavior::NotDumpable) {
+    if let Err(e) = make_non_dumpable() {
         report("prctl(PR_SET_DUMPABLE, 0)", &e);
         return FAILURE;
     }
@@ -104,6 +103,25 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
             FAILURE
         }
     }
+}
+
+/// `prctl(PR_SET_DUMPABLE, 0)`: `/proc/<pid>/environ` (and `mem`, `fd/`) become
+/// root-owned and closed to every process of the same user. The program gets a fresh
+/// dumpable state at `execve`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn make_non_dumpable() -> io::Result<()> {
+    use rustix::process::{DumpableBehavior, set_dumpable_behavior};
+    set_dumpable_behavior(DumpableBehavior::NotDumpable).map_err(Into::into)
+}
+
+/// Elsewhere there is no `/proc/<pid>/environ` to close (nothing to do).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "same signature as the Linux version"
+)]
+fn make_non_dumpable() -> io::Result<()> {
+    Ok(())
 }
 
 fn exit_code(st: ExitStatus) -> u8 {

@@ -11,7 +11,7 @@ use common::{Scratch, digest, execsafe, run, stderr, stdout, sys_bin};
 const OPT_OUT: &str = "--dangerously-allow-code-loading-env";
 
 struct Case {
-    _s: Scratch,
+    scratch: Scratch,
     marker: PathBuf,
 }
 
@@ -19,13 +19,13 @@ impl Case {
     fn new(tag: &str) -> Self {
         let s = Scratch::new(tag);
         let marker = s.0.join("MARKER");
-        Self { _s: s, marker }
+        Self { scratch: s, marker }
     }
     fn dir(&self) -> &Path {
         self.marker.parent().unwrap()
     }
     fn file(&self, name: &str, body: &str, mode: u32) -> PathBuf {
-        self._s.file(name, body.as_bytes(), mode)
+        self.scratch.file(name, body.as_bytes(), mode)
     }
 }
 

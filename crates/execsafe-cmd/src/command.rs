@@ -306,7 +306,7 @@ impl RestrictedCommand {
     }
 
     pub(crate) fn spawn_command(&self, cmd: &mut Command) -> io::Result<VerifiedChild> {
-        let child = spawn_retrying(|| cmd.spawn()).map_err(|e| self.explain(e))?;
+        let child = spawn_retrying(|| cmd.spawn()).map_err(|e| self.explain(&e))?;
         Ok(VerifiedChild::new(child, self.copy_for_child()))
     }
 
@@ -363,7 +363,7 @@ impl RestrictedCommand {
                 ),
             );
         }
-        self.explain(self.std_command().exec())
+        self.explain(&self.std_command().exec())
     }
 
     /// Drops the command and its handle on the verified copy (the copy goes with the last
@@ -373,7 +373,7 @@ impl RestrictedCommand {
     }
 
     /// A spawn error with its subject named.
-    pub(crate) fn explain(&self, e: io::Error) -> io::Error {
+    pub(crate) fn explain(&self, e: &io::Error) -> io::Error {
         let kind = e.kind();
         let temp_dir = self
             .verified

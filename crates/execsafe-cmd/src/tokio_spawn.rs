@@ -32,7 +32,7 @@ impl RestrictedCommand {
     ) -> io::Result<TokioChild> {
         let mut cmd = tokio::process::Command::from(self.std_command());
         configure(&mut cmd);
-        let child = spawn_retrying(|| cmd.spawn()).map_err(|e| self.explain(e))?;
+        let child = spawn_retrying(|| cmd.spawn()).map_err(|e| self.explain(&e))?;
         Ok(TokioChild::new(child, self.copy_for_child()))
     }
 }

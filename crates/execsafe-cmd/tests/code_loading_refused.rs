@@ -1,4 +1,4 @@
-//! Variables that load code are refused as secrets and as additional_env, naming the
+//! Variables that load code are refused as secrets and as `additional_env`, naming the
 //! variable and never its value; the explicit opt-out lets them through.
 mod common;
 

@@ -121,9 +121,9 @@ pub(crate) fn check_base(path: &Path) -> Result<BaseDir, FsError> {
     }
     let held =
         FileIdentity::of(&fd).map_err(|e| FsError::io("fstat of temp base", &resolved, e))?;
-    let named = rustix::fs::statat(CWD, &resolved, AtFlags::SYMLINK_NOFOLLOW)
+    let at_path = rustix::fs::statat(CWD, &resolved, AtFlags::SYMLINK_NOFOLLOW)
         .map_err(|e| FsError::io("stat of temp base", &resolved, e))?;
-    if (crate::stat::dev(&named), crate::stat::ino(&named)) != (held.dev, held.ino) {
+    if (crate::stat::dev(&at_path), crate::stat::ino(&at_path)) != (held.dev, held.ino) {
         return Err(FsError::UnsafeAncestor {
             base: resolved.clone(),
             ancestor: resolved,

@@ -42,9 +42,9 @@ fn a_dead_processes_sealed_dir_is_reaped_a_live_one_is_not() {
 
 fn scenario(base: &std::path::Path) {
     // A live dir of this process: locked, so never reaped.
-    let live = SecureTempDir::new_in(base, "reap-").unwrap();
-    live.create_file("copy", 0o500).unwrap();
-    live.seal().unwrap();
+    let alive = SecureTempDir::new_in(base, "reap-").unwrap();
+    alive.create_file("copy", 0o500).unwrap();
+    alive.seal().unwrap();
     // A dead one: a child holds it, then is SIGKILLed (no Drop runs).
     let mut holder = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", TEST, "--nocapture", "--test-threads=1"])
@@ -77,10 +77,10 @@ fn scenario(base: &std::path::Path) {
 
     let next = SecureTempDir::new_in(base, "reap-").unwrap();
     assert!(!dead.exists(), "the dead process's dir was not reaped");
-    assert!(live.path().exists(), "a live dir was reaped");
+    assert!(alive.path().exists(), "a live dir was reaped");
     assert!(fresh.exists(), "a fresh empty dir was reaped");
     assert!(other.join("f").exists());
-    drop((next, live));
+    drop((next, alive));
     std::fs::remove_dir(&fresh).unwrap();
     std::fs::remove_dir_all(&other).unwrap();
     assert!(std::fs::read_dir(base).unwrap().next().is_none());

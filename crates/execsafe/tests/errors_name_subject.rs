@@ -72,6 +72,11 @@ fn cmd_errors_name_their_subject() {
         &opts(&|o| o.additional_env = vec![("KEYX".into(), "a\0b".into())]),
         "KEYX",
     );
+}
+
+#[test]
+fn constructed_cmd_errors_name_their_subject() {
+    let d = parse_digest(PIN).unwrap();
     // Constructed ones.
     let cases: Vec<(Error, &str)> = vec![
         (
