@@ -8,7 +8,13 @@ use crate::tools::{Result, cargo, root, run};
 pub(crate) fn run_bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
     let out = root().join("target/bench/report.json");
+    // The CLI figures run the release binary.
+    run(
+        "build execsafe (release)",
+        cargo().args(["build", "--release", "-p", "execsafe-cli"]),
+    )?;
     let mut cmd = cargo();
+    cmd.env("EXECSAFE_CLI", root().join("target/release/execsafe"));
     cmd.args(["bench", "-p", "execsafe", "--bench", "figures", "--"]);
     if quick {
         cmd.arg("--quick");

@@ -28,6 +28,9 @@ use execsafe::{
     copy_and_hash, hash_reader, parse_digest, verified_binary_with,
 };
 
+#[path = "parts/v02.rs"]
+mod v02;
+
 const ROUNDS: usize = 7;
 
 struct Report(Vec<(String, f64, String)>);
@@ -386,6 +389,10 @@ fn main() {
         make_input(&dir, "big.bin", rss_size)
     };
     rss_figure(&mut r, &big, rss_size);
+    let exe = v02::big_executable(&dir, size);
+    v02::cli_figures(&mut r, &exe, spawns);
+    v02::integrity_figures(&mut r, &input);
+    v02::cache_figures(&mut r, &dir, spawns);
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(p) = out_path {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
