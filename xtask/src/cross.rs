@@ -1,4 +1,4 @@
-//! Cross-platform checks: DESIGN.md promises that `execsafe-env` and `execsafe-digest`
+//! Cross-platform checks: the contract promises that `execsafe-env` and `execsafe-digest`
 //! build on Windows and that the temp-dir backend builds on other Unixes (no memfd).
 //! Linux is what the tests prove; these `cargo clippy --target` runs prove it compiles.
 

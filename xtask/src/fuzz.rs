@@ -13,6 +13,7 @@ pub(crate) const TARGETS: &[&str] = &[
     "secret_names",
     "digest_parse",
     "tee_copy",
+    "pin_files",
 ];
 
 /// One target's figures.

@@ -14,6 +14,9 @@ use crate::exit::FAILURE;
 #[derive(Debug, Parser)]
 #[command(name = "execsafe", version, about, long_about = None)]
 pub(crate) struct Cli {
+    /// On stderr: what was verified, the backend, and the names of the variables passed.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -31,6 +34,15 @@ impl Cli {
                     0
                 };
                 let _ = e.print();
+                let args: Vec<_> = std::env::args_os().collect();
+                if e.kind() == clap::error::ErrorKind::UnknownArgument
+                    && args.get(1).is_some_and(|a| a == "run")
+                    && !args.iter().any(|a| a == "--")
+                {
+                    eprintln!(
+                        "tip: the program goes after `--`: execsafe run [OPTIONS] -- PROGRAM [ARGS]..."
+                    );
+                }
                 std::process::exit(code);
             }
         }
@@ -40,24 +52,78 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Print the sha256 digest of each file, as `sha256:<hex>  <FILE>`.
-    #[command(after_help = "Example:\n  execsafe digest /usr/bin/env\n  sha256:…  /usr/bin/env")]
+    #[command(
+        after_help = "Examples:\n  execsafe digest /usr/bin/env\n  sha256:…  /usr/bin/env\n  execsafe digest --sha256sum tool > SHA256SUMS   # what `sha256sum -c` reads\n  curl -sL … | execsafe digest -\n\nExit status: 0 every file hashed; 125 execsafe could not hash one (refused: a symlink,\nnot a regular file; missing; unreadable)."
+    )]
     Digest(DigestArgs),
-    /// Verify PROGRAM against --digest and run the verified copy with a restricted
+    /// Verify PROGRAM against a pin and run the verified copy with a restricted
     /// environment.
     #[command(
-        after_help = "Examples:\n  execsafe run --digest \"$(execsafe digest /usr/bin/env | cut -d' ' -f1)\" -- /usr/bin/env\n  execsafe run --digest sha256:… --secret GITHUB_TOKEN -- ./collector --json\n\nExit status: the child's; 128+N if it died of signal N; 125 execsafe failed\n(arguments, verification, refused input); 126 cannot execute; 127 not found."
+        after_help = "Examples:\n  execsafe run --digest \"$(execsafe digest /usr/bin/env | cut -d' ' -f1)\" -- /usr/bin/env\n  execsafe run --digest sha256:… --secret GITHUB_TOKEN -- ./collector --json\n  execsafe run --pins tools.pins -- curl --version\n  execsafe run --sums SHA256SUMS -- ./tool --help\n\nThe pin: --digest, an entry of a pin file (--pins, or EXECSAFE_PINS), or PROGRAM's line\nin a sha256sum file (--sums). Nothing is read from the current directory implicitly.\n\nExit status: the child's (a memfd copy is exec'd in place: the program's own status);\n128+N if a supervised child died of signal N; 125 execsafe failed (arguments,\nverification, refused input); 126 cannot execute; 127 not found."
     )]
     Run(RunArgs),
     /// Print the environment a child would get, one KEY=VALUE per line.
     #[command(after_help = "Example:\n  execsafe env --secret GITHUB_TOKEN --env MODE=ci")]
     Env(EnvArgs),
+    /// Add or update entries of a pin file (TOML): name, path, sha256, size.
+    #[command(
+        after_help = "Examples:\n  execsafe pin --pins tools.pins /usr/bin/curl /usr/bin/git\n  execsafe pin --pins tools.pins bb=/usr/bin/busybox ./deploy.sh\n\nNAME defaults to the file name. The file is written atomically (temp file + rename),\nmode 0644. Symlinks and non-regular files are refused, as by `digest`.\nExit status: 0 written; 125 nothing written."
+    )]
+    Pin(PinArgs),
+    /// Check pins without running anything: `NAME: OK` or `NAME: FAILED (reason)`.
+    #[command(
+        after_help = "Examples:\n  execsafe verify --pins tools.pins\n  execsafe verify --pins tools.pins curl git\n  execsafe verify --sums SHA256SUMS     # prints what `sha256sum -c` prints\n\nExit status: 0 all OK; 1 any FAILED; 125 the pin or sums file itself was refused."
+    )]
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct DigestArgs {
-    /// Files to hash (symlinks are refused: pin the file `run` will accept).
+    /// Print plain `HEX  FILE` lines, which `sha256sum -c` accepts.
+    #[arg(long)]
+    pub(crate) sha256sum: bool,
+    /// Files to hash (`-` = standard input). Symlinks are refused: pin the file `run`
+    /// will accept.
     #[arg(required = true)]
     pub(crate) files: Vec<PathBuf>,
+}
+
+/// Where the pins come from: a pin file or a sums file.
+#[derive(Debug, Args)]
+#[allow(
+    clippy::doc_markdown,
+    reason = "field docs are clap --help text, shown without Markdown: no backticks"
+)]
+pub(crate) struct PinSource {
+    /// A pin file (TOML, written by `execsafe pin`). Default: $EXECSAFE_PINS.
+    #[arg(long, value_name = "FILE", conflicts_with = "sums")]
+    pub(crate) pins: Option<PathBuf>,
+    /// A sha256sum file (GNU `HEX  NAME` / `HEX *NAME`, or BSD `SHA256 (NAME) = HEX`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) sums: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[allow(
+    clippy::doc_markdown,
+    reason = "field docs are clap --help text, shown without Markdown: no backticks"
+)]
+pub(crate) struct PinArgs {
+    /// The pin file to create or update. Default: $EXECSAFE_PINS.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) pins: Option<PathBuf>,
+    /// `[NAME=]PATH` of each program to pin.
+    #[arg(required = true, value_name = "[NAME=]PATH")]
+    pub(crate) programs: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) source: PinSource,
+    /// Only these entries of the pin file (default: all, in file order).
+    #[arg(value_name = "NAME", conflicts_with = "sums")]
+    pub(crate) names: Vec<String>,
 }
 
 /// Options shared by `run` and `env`: how the child environment is built.
@@ -124,11 +190,13 @@ impl EnvOptions {
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// The pinned digest, sha256:<64 lowercase hex>. Required unless --no-verify.
-    #[arg(long, value_name = "sha256:HEX", required_unless_present = "no_verify")]
+    /// The pinned digest, sha256:<64 lowercase hex>.
+    #[arg(long, value_name = "sha256:HEX", conflicts_with_all = ["pins", "sums", "no_verify"])]
     pub(crate) digest: Option<String>,
+    #[command(flatten)]
+    pub(crate) source: PinSource,
     /// Run without verification: restricted environment only (says so on stderr).
-    #[arg(long, conflicts_with = "digest")]
+    #[arg(long, conflicts_with_all = ["pins", "sums"])]
     pub(crate) no_verify: bool,
     #[command(flatten)]
     pub(crate) env: EnvOptions,
@@ -141,11 +209,9 @@ pub(crate) struct RunArgs {
     /// Refuse programs larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_size: Option<u64>,
-    /// On stderr: backend, digest, size and the names of the variables passed.
-    #[arg(short, long)]
-    pub(crate) verbose: bool,
-    /// The program (a path, or a name looked up in the child's PATH) and its arguments.
-    #[arg(last = true, required = true, value_name = "PROGRAM [ARGS]...")]
+    /// After `--`: the program (a path, a name looked up in the child's PATH, or with
+    /// --pins the entry's NAME) and its arguments.
+    #[arg(last = true, required = true, value_name = "PROGRAM")]
     pub(crate) command: Vec<OsString>,
 }
 

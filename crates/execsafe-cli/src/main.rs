@@ -9,9 +9,12 @@ mod args;
 mod digest_cmd;
 mod env_cmd;
 mod exit;
+mod pin_cmd;
+mod pin_source;
 mod resolve;
 mod run_cmd;
 mod signals;
+mod verify_cmd;
 
 fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse_from_or_exit();
@@ -19,8 +22,10 @@ fn main() -> std::process::ExitCode {
     // before the process exits.
     let code = match cli.command {
         args::Command::Digest(a) => digest_cmd::run(&a),
-        args::Command::Run(a) => run_cmd::run(&a),
+        args::Command::Run(a) => run_cmd::run(&a, cli.verbose),
         args::Command::Env(a) => env_cmd::run(&a),
+        args::Command::Pin(a) => pin_cmd::run(&a),
+        args::Command::Verify(a) => verify_cmd::run(&a),
     };
     std::process::ExitCode::from(code)
 }

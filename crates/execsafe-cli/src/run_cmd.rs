@@ -1,13 +1,18 @@
 //! `execsafe run [OPTIONS] -- PROGRAM [ARGS]...`
 
+use std::ffi::OsStr;
 use std::io;
 use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
 use std::process::ExitStatus;
 
 use execsafe::{CommandOptions, Error, FsError, RestrictedCommand, missing_secrets, safe_path};
 
+use execsafe_cli::sums::find;
+
 use crate::args::RunArgs;
 use crate::exit::{CANNOT_EXECUTE, FAILURE, NOT_FOUND, report, say};
+use crate::pin_source::{load_pins, load_sums, pins_path, sums_path};
 use crate::resolve::resolve;
 use crate::signals;
 
@@ -22,7 +27,7 @@ use crate::signals;
 ///    Otherwise (a temp-dir copy: `#!` scripts, `--backend tempdir`, no memfd) it spawns,
 ///    forwards signals, waits, and removes the copy; an ELF copy is removed as soon as the
 ///    child has exec'd it.
-pub(crate) fn run(args: &RunArgs) -> u8 {
+pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
     let Some((program, child_args)) = args.command.split_first() else {
         say("run: missing PROGRAM");
         return FAILURE;
@@ -43,14 +48,9 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
         report("prctl(PR_SET_DUMPABLE, 0)", &e);
         return FAILURE;
     }
-    let search_path = if opts.inherit_path {
-        std::env::var_os("PATH").unwrap_or_else(|| safe_path().into())
-    } else {
-        safe_path().into()
-    };
-    let Some(path) = resolve(program, &search_path) else {
-        say(&format!("{}: not found in PATH", program.to_string_lossy()));
-        return NOT_FOUND;
+    let (path, pin) = match pinned(args, program, &opts) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     for name in missing_secrets(&opts, std::env::vars_os()) {
         say(&format!(
@@ -58,7 +58,7 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
         ));
     }
     let mut installed = signals::install();
-    let built = if let Some(digest) = &args.digest {
+    let built = if let Some(digest) = &pin {
         RestrictedCommand::new_verified(&path, digest, child_args, &opts)
     } else {
         say(&format!(
@@ -71,7 +71,7 @@ pub(crate) fn run(args: &RunArgs) -> u8 {
         Ok(cmd) => cmd,
         Err(e) => return build_failure(&e),
     };
-    if args.verbose {
+    if verbose_flag {
         verbose(&cmd);
     }
     if let Some(sig) = installed.as_mut().and_then(signals::Installed::pending) {
@@ -122,6 +122,65 @@ fn make_non_dumpable() -> io::Result<()> {
 )]
 fn make_non_dumpable() -> io::Result<()> {
     Ok(())
+}
+
+/// The program's path and its pin (`None` with `--no-verify`), from `--digest`, a pin file
+/// (`--pins` / `EXECSAFE_PINS`) or a sums file; `Err(exit status)` after saying why.
+fn pinned(
+    args: &RunArgs,
+    program: &OsStr,
+    opts: &CommandOptions,
+) -> Result<(PathBuf, Option<String>), u8> {
+    let fail = |msg: String| {
+        say(&msg);
+        FAILURE
+    };
+    let name = program.to_string_lossy();
+    if let Some(sums) = &args.source.sums {
+        let lines = load_sums(sums).map_err(fail)?;
+        let line = find(&lines, &name).map_err(|n| {
+            fail(format!(
+                "{name}: {n} lines in {} name it (need exactly one)",
+                sums.display()
+            ))
+        })?;
+        return Ok((sums_path(&line.name), Some(line.digest())));
+    }
+    let explicit = args.digest.is_some() || args.no_verify;
+    if let Some(file) = pins_path(args.source.pins.as_deref()).filter(|_| !explicit) {
+        let pins = load_pins(&file).map_err(fail)?;
+        let pin = pins
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| fail(format!("{name}: no such pin in {}", file.display())))?;
+        // Refused before a byte is hashed: the file is not the one pinned.
+        // (A missing or unreadable file is left to the verification, which names it.)
+        let len = std::fs::symlink_metadata(&pin.path).map(|m| m.len()).ok();
+        if let Some(len) = len.filter(|&l| l != pin.size) {
+            return Err(fail(format!(
+                "{name}: {} is {len} bytes, pinned at {}; refusing before hashing",
+                pin.path.display(),
+                pin.size
+            )));
+        }
+        return Ok((pin.path.clone(), Some(pin.digest())));
+    }
+    if !explicit {
+        return Err(fail(
+            "run: a pin is needed: --digest, --pins FILE (or EXECSAFE_PINS), --sums FILE, or --no-verify"
+                .into(),
+        ));
+    }
+    let search_path = if opts.inherit_path {
+        std::env::var_os("PATH").unwrap_or_else(|| safe_path().into())
+    } else {
+        safe_path().into()
+    };
+    let Some(path) = resolve(program, &search_path) else {
+        say(&format!("{name}: not found in PATH"));
+        return Err(NOT_FOUND);
+    };
+    Ok((path, args.digest.clone()))
 }
 
 fn exit_code(st: ExitStatus) -> u8 {

@@ -1,5 +1,10 @@
 //! Helpers shared by the CLI test suites.
-#![allow(dead_code, unreachable_pub, reason = "each test binary uses a subset")]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    unused_imports,
+    reason = "each test binary uses a subset"
+)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
