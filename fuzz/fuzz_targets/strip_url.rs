@@ -1,8 +1,5 @@
-//! Fuzz target `strip_url`: the invariants are in `fuzz/checks.rs` (shared with the
-//! regression replay test of the main workspace).
+//! Fuzz target `strip_url`: the invariants are in `execsafe-fuzz-checks`
+//! (replayed over the committed seeds by its tests).
 #![no_main]
 
-#[path = "../checks.rs"]
-mod checks;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::strip_url(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| execsafe_fuzz_checks::strip_url(data));

@@ -1,8 +1,5 @@
-//! Fuzz target `tee_copy`: the invariants are in `fuzz/checks.rs` (shared with the
-//! regression replay test of the main workspace).
+//! Fuzz target `tee_copy`: the invariants are in `execsafe-fuzz-checks`
+//! (replayed over the committed seeds by its tests).
 #![no_main]
 
-#[path = "../checks.rs"]
-mod checks;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::tee_copy(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| execsafe_fuzz_checks::tee_copy(data));

@@ -6,6 +6,9 @@ use crate::tools::{Result, cargo, root, run};
 /// Runs the figures. `--quick`: 32 MiB and 100 spawns, for CI smoke (never fails on
 /// the numbers: timing on a shared machine is noisy).
 pub(crate) fn run_bench(args: &[String]) -> Result {
+    if let Some(bad) = args.iter().find(|a| *a != "--quick") {
+        return Err(format!("bench: unknown argument {bad:?} (only --quick)"));
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let out = root().join("target/bench/report.json");
     // The CLI figures run the release binary.
@@ -15,7 +18,7 @@ pub(crate) fn run_bench(args: &[String]) -> Result {
     )?;
     let mut cmd = cargo();
     cmd.env("EXECSAFE_CLI", root().join("target/release/execsafe"));
-    cmd.args(["bench", "-p", "execsafe", "--bench", "figures", "--"]);
+    cmd.args(["bench", "-p", "execsafe-bench", "--bench", "figures", "--"]);
     if quick {
         cmd.arg("--quick");
     }

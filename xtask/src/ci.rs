@@ -2,9 +2,40 @@
 
 use crate::tools::{Result, cargo, ensure_installed, has_cargo_subcommand, run};
 
-/// Runs the CI steps. `--no-deny` skips cargo-deny (for quick local runs).
+/// Runs the CI steps. `--no-deny` skips cargo-deny (for quick local runs). Ends with one
+/// line per step and `N passed, M failed`, whether a step failed or not.
 pub(crate) fn run_ci(args: &[String]) -> Result {
-    let skip_deny = args.iter().any(|a| a == "--no-deny");
+    if let Some(bad) = args.iter().find(|a| *a != "--no-deny") {
+        return Err(format!("ci: unknown argument {bad:?} (only --no-deny)"));
+    }
+    let start = std::time::Instant::now();
+    let result = steps(args.iter().any(|a| a == "--no-deny"));
+    let all = crate::tools::steps();
+    eprintln!(
+        "\n==== ci summary ({:.0} s) ====",
+        start.elapsed().as_secs_f64()
+    );
+    for (name, passed, secs) in &all {
+        eprintln!(
+            "{:>6}  {secs:7.1}s  {name}",
+            if *passed { "ok" } else { "FAILED" }
+        );
+    }
+    let failed = all.iter().filter(|(_, p, _)| !p).count();
+    // The plain closing line CI reads; a step that failed to start counts as failed.
+    let failed = failed.max(usize::from(result.is_err()));
+    println!(
+        "ci: {} passed, {failed} failed",
+        all.len() - failed.min(all.len())
+    );
+    result
+}
+
+fn steps(skip_deny: bool) -> Result {
+    let t = std::time::Instant::now();
+    let tidy = crate::tidy::run_tidy(&[]);
+    crate::tools::record("tidy", tidy.is_ok(), t.elapsed().as_secs_f64());
+    tidy?;
     run("fmt", cargo().args(["fmt", "--all", "--check"]))?;
     for features in [None, Some("execsafe-cmd/tokio")] {
         let mut c = cargo();

@@ -1,7 +1,9 @@
 //! `cargo xtask <ci|fuzz|bench>` — repository chores in Rust, no shell glue.
 //!
-//! * `ci`: fmt, clippy (`-D warnings`), tests (nextest when present) and doc tests,
-//!   cargo-deny (licenses, bans, sources), fuzz smoke, bench smoke.
+//! * `ci`: tidy, fmt, clippy (`-D warnings`), tests (nextest when present) and doc
+//!   tests, cargo-deny (licenses, bans, sources), fuzz smoke, bench smoke; one summary
+//!   line per step and `N passed, M failed` at the end.
+//! * `tidy`: the machine-checkable Architecture Invariants (ARCHITECTURE.md).
 //! * `fuzz [TARGET] [--time SECONDS]`: cargo-fuzz targets (see `fuzz/`).
 //! * `bench [--quick]`: performance figures side by side.
 #![forbid(unsafe_code)]
@@ -11,6 +13,7 @@ mod ci;
 mod cross;
 mod fuzz;
 mod msrv;
+mod tidy;
 mod tools;
 
 use std::process::ExitCode;
@@ -20,11 +23,12 @@ fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci::run_ci(rest),
+        Some("tidy") => tidy::run_tidy(rest),
         Some("fuzz") => fuzz::run_fuzz(rest),
         Some("bench") => bench::run_bench(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask ci [--no-deny] | fuzz [TARGET] [--time SECONDS] | bench [--quick]"
+                "usage: cargo xtask ci [--no-deny] | tidy | fuzz [TARGET] [--time SECONDS] | bench [--quick]"
             );
             return ExitCode::from(2);
         }

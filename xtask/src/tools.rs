@@ -21,6 +21,21 @@ pub(crate) fn cargo() -> Command {
     c
 }
 
+/// Every step run so far: (name, passed, seconds), for `ci`'s summary.
+static STEPS: std::sync::Mutex<Vec<(String, bool, f64)>> = std::sync::Mutex::new(Vec::new());
+
+/// The steps run so far.
+pub(crate) fn steps() -> Vec<(String, bool, f64)> {
+    STEPS.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// Records a step that is not a command (e.g. `tidy`).
+pub(crate) fn record(step: &str, passed: bool, seconds: f64) {
+    if let Ok(mut s) = STEPS.lock() {
+        s.push((step.into(), passed, seconds));
+    }
+}
+
 /// Runs `cmd`, echoing it and its duration; a non-zero exit is an error naming `step`.
 pub(crate) fn run(step: &str, cmd: &mut Command) -> Result {
     eprintln!("==> {step}: {cmd:?}");
@@ -28,10 +43,9 @@ pub(crate) fn run(step: &str, cmd: &mut Command) -> Result {
     let status = cmd
         .status()
         .map_err(|e| format!("{step}: cannot start: {e}"))?;
-    eprintln!(
-        "<== {step}: {status} in {:.1}s",
-        start.elapsed().as_secs_f64()
-    );
+    let seconds = start.elapsed().as_secs_f64();
+    eprintln!("<== {step}: {status} in {seconds:.1}s");
+    record(step, status.success(), seconds);
     if status.success() {
         Ok(())
     } else {

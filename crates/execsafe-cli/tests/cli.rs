@@ -362,6 +362,11 @@ fn sigterm_and_sigint_reach_the_child_and_the_copy_is_removed() {
         assert_eq!(line, "ready\n");
         // v0.2: an ELF copy is unlinked as soon as the child has exec'd it (v0.1 kept it
         // until the child exited); the running child is unaffected.
+        // (execsafe removes it right after `spawn` returns; the child may print first.)
+        let t = std::time::Instant::now();
+        while !tmp.entries().is_empty() && t.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         assert!(
             tmp.entries().is_empty(),
             "ELF copy still on disk while the child runs: {:?}",

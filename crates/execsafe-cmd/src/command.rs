@@ -351,7 +351,8 @@ impl RestrictedCommand {
     /// own signals and exit status, like `env(1)`). Returns only on failure.
     ///
     /// Refused (`Unsupported`) when [`Self::can_exec_in_place`] is false: a temp-dir
-    /// copy would be left behind with nobody to remove it. A memfd copy is executed
+    /// copy would be left behind with nobody to remove it. `ETXTBSY` is retried as in
+    /// [`Self::spawn`]. A memfd copy is executed
     /// through `/proc/self/fd/N`; the kernel opens it before close-on-exec fds are closed.
     pub fn exec_in_place(&self) -> io::Error {
         if !self.can_exec_in_place() {
@@ -363,7 +364,12 @@ impl RestrictedCommand {
                 ),
             );
         }
-        self.explain(&self.std_command().exec())
+        let mut cmd = self.std_command();
+        // The same bounded ETXTBSY retry as `spawn` (a process that holds the file open
+        // for writing makes execve fail); `exec` returns only on failure.
+        match spawn_retrying(|| Err::<std::convert::Infallible, _>(cmd.exec())) {
+            Err(e) => self.explain(&e),
+        }
     }
 
     /// Drops the command and its handle on the verified copy (the copy goes with the last

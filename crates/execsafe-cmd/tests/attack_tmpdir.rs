@@ -4,11 +4,9 @@
 //! the link for a look-alike tree and its script ran as the caller. v0.2 resolves the base
 //! once, checks every ancestor, and executes the resolved path.
 #![cfg(target_os = "linux")]
-#[path = "../../../test-support/attack.rs"]
-mod attack;
+use execsafe_test_support::attack;
 mod common;
-#[path = "../../../test-support/rerun.rs"]
-mod rerun;
+use execsafe_test_support::rerun;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

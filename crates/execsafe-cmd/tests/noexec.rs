@@ -1,10 +1,8 @@
 //! A temp base on a `noexec` mount: `Auto` still runs ELF via memfd; an explicit
 //! `TempDir` (and a script, which needs one) fails with an error saying "noexec".
 mod common;
-#[path = "../../../test-support/noexec.rs"]
-mod noexec;
-#[path = "../../../test-support/rerun.rs"]
-mod rerun;
+use execsafe_test_support::noexec;
+use execsafe_test_support::rerun;
 
 use common::{Scratch, digest_of, entries};
 use execsafe_cmd::{CommandOptions, Error, ExecBackend, RestrictedCommand};

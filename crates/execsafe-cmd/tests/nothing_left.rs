@@ -2,10 +2,8 @@
 //! caller leave the private base dir empty and the fd table as it was — as root and as
 //! uid 65534 (where a sealed 0500 dir is not removable without restoring u+w).
 mod common;
-#[path = "../../../test-support/rerun.rs"]
-mod rerun;
-#[path = "../../../test-support/unprivileged.rs"]
-mod unprivileged;
+use execsafe_test_support::rerun;
+use execsafe_test_support::unprivileged;
 
 use std::ffi::OsStr;
 use std::path::PathBuf;

@@ -1,8 +1,7 @@
 //! Feature `tokio`: async hosts spawn verified copies; nothing is left behind.
 #![cfg(feature = "tokio")]
 mod common;
-#[path = "../../../test-support/rerun.rs"]
-mod rerun;
+use execsafe_test_support::rerun;
 
 use std::process::Stdio;
 use std::sync::Arc;

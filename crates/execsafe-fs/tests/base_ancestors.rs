@@ -1,9 +1,7 @@
 //! The base directory is resolved once and every directory from `/` to it must be safe
 //! from other users (OpenSSH's `safe_path` rule, sticky dirs allowed).
-#[path = "../../../test-support/rerun.rs"]
-mod rerun;
-#[path = "../../../test-support/unprivileged.rs"]
-mod unprivileged;
+use execsafe_test_support::rerun;
+use execsafe_test_support::unprivileged;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

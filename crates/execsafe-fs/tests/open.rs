@@ -4,8 +4,7 @@ use std::os::unix::fs::symlink;
 use std::sync::mpsc;
 use std::time::Duration;
 
-#[path = "../../../test-support/scratch.rs"]
-mod scratch;
+use execsafe_test_support::scratch;
 
 use execsafe_fs::{FileIdentity, FileKind, FsError, fstat_inode, open_binary_no_follow};
 use scratch::Scratch;

@@ -1,7 +1,6 @@
 //! A private temp dir left by a process that died (SIGKILL) is removed by the next one
 //! created in the same base with the same prefix; live and brand-new ones are not.
-#[path = "../../../test-support/unprivileged.rs"]
-mod unprivileged;
+use execsafe_test_support::unprivileged;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};

@@ -1,10 +1,7 @@
 //! Private temp dirs: mode, owner, base checks, sealing and cleanup — also unprivileged.
-#[path = "../../../test-support/noexec.rs"]
-mod noexec;
-#[path = "../../../test-support/rerun.rs"]
-mod rerun;
-#[path = "../../../test-support/unprivileged.rs"]
-mod unprivileged;
+use execsafe_test_support::noexec;
+use execsafe_test_support::rerun;
+use execsafe_test_support::unprivileged;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -10,8 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "../../../../test-support/scratch.rs"]
-pub mod scratch;
+pub use execsafe_test_support::scratch;
 
 pub use scratch::{Scratch, sys_bin};
 

@@ -11,8 +11,7 @@ use std::path::Path;
 
 use execsafe_cmd::{CommandOptions, ExecBackend, RestrictedCommand};
 
-#[path = "../../../../test-support/scratch.rs"]
-mod scratch;
+use execsafe_test_support::scratch;
 pub use scratch::{Scratch, entries, sys_bin};
 
 pub fn digest_of(path: &Path) -> String {

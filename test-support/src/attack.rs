@@ -1,8 +1,7 @@
 //! Attackers as real second processes: the current test binary re-run in an attacker
 //! role (`EXECSAFE_ATTACK_ROLE`), as another uid (65534, through `setpriv`) or as the
 //! same uid, racing the real window with a polling loop until told to stop.
-//! Shared via `#[path]` like the other test-support files.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+//!
 
 use std::ffi::OsString;
 use std::fs::OpenOptions;

@@ -3,6 +3,7 @@
 //! Each timed figure is the median of ≥ 7 rounds that alternate A and B, so a noisy
 //! neighbour hits both sides alike; ratios are what to read, absolute times vary.
 //! Prints `name value unit` lines and writes them as JSON (`--out PATH`).
+#![forbid(unsafe_code)]
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -28,7 +29,6 @@ use execsafe::{
     copy_and_hash, hash_reader, parse_digest, verified_binary_with,
 };
 
-#[path = "parts/v02.rs"]
 mod v02;
 
 const ROUNDS: usize = 7;
@@ -37,7 +37,9 @@ struct Report(Vec<(String, f64, String)>);
 
 impl Report {
     fn add(&mut self, name: &str, value: f64, unit: &str) {
-        println!("{name} {value:.4} {unit}");
+        let missed = goal_missed(value, unit);
+        let mark = if missed { "   <-- MISSED GOAL" } else { "" };
+        println!("{name} {value:.4} {unit}{mark}");
         self.0.push((name.into(), value, unit.into()));
     }
     fn note(&mut self, name: &str, why: &str) {
@@ -60,6 +62,25 @@ impl Report {
             })
             .collect();
         format!("[\n{}\n]\n", items.join(",\n"))
+    }
+}
+
+/// Whether `value` misses a `goal <= X` / `goal >= X` written in `unit`.
+fn goal_missed(value: f64, unit: &str) -> bool {
+    let goal = |op: &str| {
+        unit.split(op).nth(1).and_then(|r| {
+            r.trim()
+                .trim_end_matches(')')
+                .split_whitespace()
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+    };
+    match (goal("goal <="), goal("goal >=")) {
+        (Some(max), _) => value > max,
+        (_, Some(min)) => value < min,
+        _ => false,
     }
 }
 

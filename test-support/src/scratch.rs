@@ -1,6 +1,5 @@
 //! A world-readable scratch directory for tests, removed on drop, and the system
-//! programs tests copy into it. Shared via `#[path]` like the other test-support files.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+//! programs tests copy into it.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -1,10 +1,4 @@
-//! Invariants of the CLI's file formats, shared by the `pin_files` fuzz target and the
-//! regression replay test of `execsafe-cli` (so the fuzz crate's checks stay one copy).
-#![allow(
-    dead_code,
-    unreachable_pub,
-    reason = "included as a module by the fuzz target and a test"
-)]
+//! Invariants of the CLI's file formats, of the `pin_files` fuzz target.
 
 use std::path::Path;
 

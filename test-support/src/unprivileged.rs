@@ -1,12 +1,11 @@
 //! Running a test body as an unprivileged user (uid/gid 65534), shared by the test suites
-//! of several crates via `#[path = "../../../test-support/unprivileged.rs"] mod unprivileged;`.
+//! of several crates.
 //!
 //! Root bypasses file permissions, so permission bugs (a sealed 0500 dir that its owner
 //! cannot empty) are invisible to tests run as root, which CI is. [`as_nobody`] re-runs
 //! the *current test* in a child process under `setpriv --reuid=65534 --regid=65534
 //! --clear-groups`, from a copy of the test binary in a world-readable directory (the
 //! build directory may sit where that user cannot reach it).
-#![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;

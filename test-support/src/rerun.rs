@@ -1,6 +1,5 @@
 //! Re-running one test of the current test binary in a child process with its own
-//! environment (for process-wide state: `TMPDIR`, the umask). Shared via `#[path]`.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+//! environment (for process-wide state: `TMPDIR`, the umask).
 
 use std::ffi::OsStr;
 use std::process::Command;

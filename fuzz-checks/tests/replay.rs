@@ -1,14 +1,13 @@
 //! Replays every committed fuzz seed and regression input through the fuzz targets'
-//! invariant checks (`fuzz/checks.rs`), so a fixed crash can never come back unnoticed.
+//! invariant checks (`execsafe-fuzz-checks`), so a fixed crash can never come back unnoticed.
 #![cfg(unix)]
-#[path = "../../../fuzz/checks.rs"]
-mod checks;
+use execsafe_fuzz_checks as checks;
 
 use std::path::Path;
 
 /// Committed inputs of `target`: `corpus/<target>/seed-*` and `regressions/<target>/*`.
 fn inputs(target: &str) -> Vec<std::path::PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
     let listed = |dir: std::path::PathBuf, keep: fn(&str) -> bool| -> Vec<std::path::PathBuf> {
         std::fs::read_dir(dir).map_or_else(
             |_| Vec::new(),
@@ -57,4 +56,8 @@ fn digest_parse() {
 #[test]
 fn tee_copy() {
     replay("tee_copy", checks::tee_copy);
+}
+#[test]
+fn pin_files() {
+    replay("pin_files", checks::pin_files);
 }

@@ -1,5 +1,4 @@
-//! A `noexec` tmpfs for tests, shared via `#[path]` like `unprivileged.rs`.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+//! A `noexec` tmpfs for tests.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
