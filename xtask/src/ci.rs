@@ -80,6 +80,24 @@ fn steps(skip_deny: bool) -> Result {
             .args(["doc", "--workspace", "--no-deps", "--lib"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    // Every publishable crate packages and builds from its package (dependency order,
+    // siblings from a local overlay); the helper crates are `publish = false`.
+    run(
+        "package",
+        cargo().args([
+            "package",
+            "--workspace",
+            "--allow-dirty",
+            "--exclude",
+            "xtask",
+            "--exclude",
+            "execsafe-test-support",
+            "--exclude",
+            "execsafe-fuzz-checks",
+            "--exclude",
+            "execsafe-bench",
+        ]),
+    )?;
     crate::cross::run_cross()?;
     crate::msrv::run_msrv()?;
     if !skip_deny {

@@ -34,7 +34,7 @@
 //! unless the host is non-dumpable.
 //!
 //! Unix only (`cfg(unix)`); the memfd backend is Linux only. Feature `tokio`:
-//! [`RestrictedCommand::spawn_tokio`].
+//! `RestrictedCommand::spawn_tokio`.
 //!
 //! # Example
 //!
