@@ -354,6 +354,7 @@ impl RestrictedCommand {
     /// copy would be left behind with nobody to remove it. `ETXTBSY` is retried as in
     /// [`Self::spawn`]. A memfd copy is executed
     /// through `/proc/self/fd/N`; the kernel opens it before close-on-exec fds are closed.
+    #[doc(alias = "execve")]
     pub fn exec_in_place(&self) -> io::Error {
         if !self.can_exec_in_place() {
             return io::Error::new(

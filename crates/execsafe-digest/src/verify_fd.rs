@@ -25,6 +25,7 @@ use crate::error::DigestError;
 /// * [`DigestError::Io`] when the fd cannot be read at an offset (a pipe or socket gives
 ///   `ESPIPE`), or a read fails;
 /// * [`DigestError::Mismatch`] when the content differs.
+#[doc(alias = "pread")]
 pub fn verify_digest_from_fd(fd: impl AsFd, expected: &str) -> Result<(), DigestError> {
     let expected = parse_digest(expected)?;
     let raw = fd.as_fd().as_raw_fd();

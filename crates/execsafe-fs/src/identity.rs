@@ -35,6 +35,7 @@ impl FileIdentity {
 /// # Errors
 ///
 /// The `fstat` error (`EBADF`).
+#[doc(alias = "fstat")]
 pub fn fstat_inode(fd: impl AsFd) -> io::Result<u64> {
     Ok(crate::stat::ino(&rustix::fs::fstat(fd)?))
 }

@@ -48,6 +48,7 @@ impl ExecMemfd {
     /// [`FsError::MemfdExecDenied`] when the kernel refuses executable memfds (`EACCES`,
     /// `EPERM`, or a file without execute bits); [`FsError::ProcUnavailable`] when
     /// `/proc/self/fd/N` does not name it (no procfs); [`FsError::Io`] otherwise.
+    #[doc(alias = "memfd_create")]
     pub fn create(name: &str) -> Result<Self, FsError> {
         // Before the fd exists: nobody else may open it while it is writable.
         let not_dumpable = NotDumpable::enter()
@@ -92,6 +93,7 @@ impl ExecMemfd {
     /// # Errors
     ///
     /// [`FsError::SealsMissing`] when the read-back lacks a required seal; [`FsError::Io`].
+    #[doc(alias = "F_ADD_SEALS")]
     pub fn seal(self) -> Result<SealedMemfd, FsError> {
         let Self {
             file,

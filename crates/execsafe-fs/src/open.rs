@@ -30,6 +30,8 @@ use crate::error::{FileKind, FsError};
 /// use execsafe_fs::{open_binary_no_follow, FsError};
 /// assert!(matches!(open_binary_no_follow("/dev/zero"), Err(FsError::NotRegular { .. })));
 /// ```
+#[doc(alias = "openat")]
+#[doc(alias = "O_NOFOLLOW")]
 pub fn open_binary_no_follow(path: impl AsRef<Path>) -> Result<File, FsError> {
     let path = path.as_ref();
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;

@@ -70,6 +70,8 @@ pub struct SecureTempDir {
 /// assert!(!path.exists());
 /// # Ok::<(), execsafe_fs::FsError>(())
 /// ```
+#[doc(alias = "mkdirat")]
+#[doc(alias = "mkdtemp")]
 pub fn secure_temp_dir(prefix: &str) -> Result<SecureTempDir, FsError> {
     SecureTempDir::create_in(choose_base()?, prefix)
 }
