@@ -304,3 +304,39 @@ fn a_sigkilled_supervisor_s_copy_is_removed_by_the_next_run() {
         );
     }
 }
+
+#[test]
+fn no_thread_for_the_hasher_falls_back_to_the_serial_copy() {
+    if !is_root() {
+        eprintln!(
+            "skipped: RLIMIT_NPROC is only enforced for a non-root uid (needs root to switch)"
+        );
+        return;
+    }
+    let nobody = NobodyExe::new();
+    let s = Scratch::new("nproc");
+    let big = attack::big_true(&s.0, 4); // > one 256 KiB buffer: the two-thread pipeline
+    let pin = digest(&big);
+    // One process, no thread: `std::thread::Builder::spawn_scoped` fails with EAGAIN.
+    let inner = nobody.command();
+    let out = run(Command::new("prlimit")
+        .arg("--nproc=1")
+        .arg("--")
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .args(["run", "--digest", &pin, "--"])
+        .arg(&big));
+    assert!(out.status.success(), "{out:?}: {}", stderr(&out));
+    // And the limit really bites: a thread-hungry program fails under it.
+    let probe = run(Command::new("prlimit")
+        .arg("--nproc=1")
+        .arg("--")
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .args(["run", "--backend", "tempdir", "--digest", &pin, "--"])
+        .arg(&big));
+    assert!(
+        !probe.status.success(),
+        "RLIMIT_NPROC=1 did not stop a fork: {probe:?}"
+    );
+}
