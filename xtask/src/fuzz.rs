@@ -109,9 +109,15 @@ fn fuzz_one(nightly: bool, target: &str, time: u64) -> Result<Stats> {
         .arg(format!("-max_total_time={time}"))
         .arg("-print_final_stats=1");
     eprintln!("==> fuzz {target} for {time}s");
+    let started = std::time::Instant::now();
     let out = cmd
         .output()
         .map_err(|e| format!("fuzz {target}: cannot start: {e}"))?;
+    crate::tools::record(
+        &format!("fuzz {target} ({time} s)"),
+        out.status.success(),
+        started.elapsed().as_secs_f64(),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
         let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
