@@ -26,21 +26,6 @@ pub struct Attacker {
     out: BufReader<std::process::ChildStdout>,
 }
 
-/// A 0755 directory anyone can read, for the stop file and copies of the test binary.
-pub fn public_dir(tag: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!(
-        "execsafe-attack-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&p).unwrap();
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    p
-}
-
 /// Starts `test` of this binary again in `role`, as `uid` (via setpriv) or as this
 /// process's uid, with `envs`; returns once it printed `ready`.
 pub fn spawn_attacker(
@@ -49,10 +34,7 @@ pub fn spawn_attacker(
     uid: Option<u32>,
     envs: &[(&str, OsString)],
 ) -> Attacker {
-    let dir = public_dir("bin");
-    let exe = dir.join("attacker");
-    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (dir, exe) = crate::unprivileged::copy_of_self("attacker");
     let stop = dir.join("stop");
     let mut cmd = match uid {
         Some(uid) => {

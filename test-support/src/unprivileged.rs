@@ -67,6 +67,23 @@ fn unique() -> u64 {
     N.fetch_add(1, Ordering::Relaxed)
 }
 
+/// The current test binary copied into a fresh 0755 directory (`(dir, exe)`), where any
+/// uid can run it: the build dir may sit where uid 65534 cannot reach it. The caller
+/// removes `dir`.
+pub fn copy_of_self(tag: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "execsafe-{tag}-{}-{}",
+        std::process::id(),
+        unique()
+    ));
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.join("test-binary");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, exe)
+}
+
 /// Runs the test named `test_name` of the current test binary again, as uid/gid 65534,
 /// with `envs` added, and asserts that it passed. Returns `false` (after saying why on
 /// stderr) when this process is not root, in which case the caller should run the body
@@ -81,16 +98,7 @@ pub fn as_nobody(test_name: &str, envs: &[(&str, OsString)]) -> bool {
         .map(Path::new)
         .find(|p| p.exists())
         .expect("setpriv (util-linux) is required to test as an unprivileged user");
-    let copy_dir = std::env::temp_dir().join(format!(
-        "execsafe-nobody-bin-{}-{}",
-        std::process::id(),
-        unique()
-    ));
-    std::fs::create_dir(&copy_dir).unwrap();
-    std::fs::set_permissions(&copy_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let exe = copy_dir.join("test-binary");
-    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (copy_dir, exe) = copy_of_self("nobody-bin");
     let mut cmd = Command::new(setpriv);
     cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(&exe)

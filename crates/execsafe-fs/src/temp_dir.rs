@@ -285,8 +285,11 @@ impl SecureTempDir {
             return Ok(());
         }
         rustix::fs::fchmod(&self.dir, crate::stat::to_mode(0o700))?;
-        let created =
-            std::mem::take(&mut *self.created.lock().unwrap_or_else(PoisonError::into_inner));
+        let created = std::mem::take(
+            self.created
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         for name in &created {
             match rustix::fs::unlinkat(&self.dir, name.as_str(), AtFlags::empty()) {
                 Ok(()) | Err(Errno::NOENT) => {}
