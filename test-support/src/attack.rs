@@ -91,11 +91,15 @@ impl Attacker {
 }
 
 impl Drop for Attacker {
-    /// A victim that panics still stops its attacker (no orphan holding the test's pipes).
+    /// A victim that panics still stops its attacker (no orphan holding the test's pipes)
+    /// and removes the attacker's directory.
     fn drop(&mut self) {
         let _ = std::fs::write(&self.stop, b"stop");
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(dir) = self.stop.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
