@@ -318,7 +318,12 @@ fn no_thread_for_the_hasher_falls_back_to_the_serial_copy() {
     let big = attack::big_true(&s.0, 4); // > one 256 KiB buffer: the two-thread pipeline
     let pin = digest(&big);
     // One process, no thread: `std::thread::Builder::spawn_scoped` fails with EAGAIN.
-    let inner = nobody.command();
+    // RLIMIT_NPROC counts every process of the uid, and other tests run as 65534 at the
+    // same time: this one runs as a uid of its own.
+    let mut inner = Command::new("setpriv");
+    inner
+        .args(["--reuid=61234", "--regid=61234", "--clear-groups", "--"])
+        .arg(&nobody.exe);
     let out = run(Command::new("prlimit")
         .arg("--nproc=1")
         .arg("--")
