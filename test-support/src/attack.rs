@@ -103,11 +103,6 @@ impl Drop for Attacker {
     }
 }
 
-/// [`Attacker::finish`] as a free function.
-pub fn finish_report(a: Attacker) -> String {
-    a.finish()
-}
-
 /// A report value, e.g. `field(report, "writes")`.
 pub fn field(report: &str, key: &str) -> u64 {
     report
@@ -227,11 +222,7 @@ pub fn tmpdir_swapper() {
 
 /// `/bin/true` followed by `mib` MiB of zeros (an ELF runs with trailing bytes), 0755.
 pub fn big_true(dir: &Path, mib: usize) -> PathBuf {
-    let t = ["/usr/bin/true", "/bin/true"]
-        .into_iter()
-        .find(|p| Path::new(p).symlink_metadata().is_ok_and(|m| m.is_file()))
-        .unwrap();
-    let mut bytes = std::fs::read(t).unwrap();
+    let mut bytes = std::fs::read(crate::scratch::sys_bin("true")).unwrap();
     bytes.resize(bytes.len() + mib * 1024 * 1024, 0);
     let p = dir.join("big");
     std::fs::write(&p, &bytes).unwrap();

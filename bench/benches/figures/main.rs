@@ -264,13 +264,18 @@ fn openssl_figures(r: &mut Report, input: &Path, size: usize) {
     );
 }
 
-/// 4./5. spawn overhead of a verified restricted command over a plain `env_clear` spawn.
-fn spawn_figures(r: &mut Report, spawns: usize) {
-    let true_path = ["/usr/bin/true", "/bin/true"]
+/// `/bin/true` as a regular file (`/usr/bin/true` first).
+fn true_path() -> &'static Path {
+    ["/usr/bin/true", "/bin/true"]
         .iter()
         .map(Path::new)
         .find(|p| p.is_file())
-        .unwrap();
+        .unwrap()
+}
+
+/// 4./5. spawn overhead of a verified restricted command over a plain `env_clear` spawn.
+fn spawn_figures(r: &mut Report, spawns: usize) {
+    let true_path = true_path();
     let pin = hash_reader(File::open(true_path).unwrap())
         .unwrap()
         .0

@@ -16,16 +16,12 @@ use execsafe::{
     hash_reader, parse_digest, verified_binary_with,
 };
 
-use super::{Report, openssl_time, side_by_side, time};
+use super::{Report, openssl_time, side_by_side, time, true_path};
 
 /// `/bin/true` padded to `size` bytes: an executable that big (trailing bytes are ignored
 /// by the loader).
 pub(super) fn big_executable(dir: &Path, size: usize) -> PathBuf {
-    let t = ["/usr/bin/true", "/bin/true"]
-        .iter()
-        .map(Path::new)
-        .find(|p| p.is_file())
-        .unwrap();
+    let t = true_path();
     let mut bytes = std::fs::read(t).unwrap();
     bytes.resize(size, 0);
     let p = dir.join("big-exe");
@@ -79,11 +75,7 @@ pub(super) fn cli_figures(r: &mut Report, big: &Path, spawns: usize) {
             "x openssl dgst (goal <= 1.15)",
         );
     }
-    let t = ["/usr/bin/true", "/bin/true"]
-        .iter()
-        .map(Path::new)
-        .find(|p| p.is_file())
-        .unwrap();
+    let t = true_path();
     let pin_t = pin_of(t);
     let batch = spawns / 7 + 1;
     let ours = || {

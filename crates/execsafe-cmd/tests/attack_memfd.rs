@@ -66,7 +66,7 @@ fn run_victim(bins: &std::path::Path) {
             Err(e) => panic!("{e}"),
         }
     }
-    let report = attack::finish_report(attacker);
+    let report = attacker.finish();
     println!(
         "{ATTEMPTS} verified runs: attacker's bytes ran {attacker_ran} times, exec blocked (ETXTBSY) {blocked}; {report}"
     );
