@@ -203,7 +203,8 @@ pub(crate) struct RunArgs {
     /// The child's working directory.
     #[arg(long, value_name = "DIR")]
     pub(crate) workdir: Option<PathBuf>,
-    /// Where the verified copy lives: auto, memfd or tempdir.
+    /// How the verified program runs: auto (in place when only root can change the file,
+    /// else a sealed memfd, else a temp dir), in-place, memfd or tempdir.
     #[arg(long, default_value = "auto", value_parser = ExecBackend::from_str)]
     pub(crate) backend: ExecBackend,
     /// Refuse programs larger than this many bytes.

@@ -22,9 +22,10 @@ use crate::signals;
 ///    included — can read `/proc/<pid>/environ` (the credentials execsafe was given).
 /// 2. Signal handlers go in before verification: a SIGTERM while a large binary is
 ///    copied is honoured after the copy is removed, never by dying with a copy on disk.
-/// 3. When nothing needs cleaning up (a memfd copy, or `--no-verify`), execsafe replaces
-///    itself with the program (`execve`: same PID, the program's signals and exit status).
-///    Otherwise (a temp-dir copy: `#!` scripts, `--backend tempdir`, no memfd) it spawns,
+/// 3. When nothing needs cleaning up (in place, a memfd copy — scripts included — or
+///    `--no-verify`), execsafe replaces itself with the program (`execve`: same PID, the
+///    program's signals and exit status). Otherwise (a temp-dir copy: `--backend
+///    tempdir`, no executable memfd or no procfs) it spawns,
 ///    forwards signals, waits, and removes the copy; an ELF copy is removed as soon as the
 ///    child has exec'd it.
 pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
@@ -218,7 +219,32 @@ fn verbose(cmd: &RestrictedCommand) {
             v.exec_path().display(),
             v.backend()
         ));
+        if let Some(basis) = v.in_place_basis() {
+            say(&format!("in place: {basis}"));
+        }
+        if let Some(why) = v.not_in_place() {
+            say(&format!("not in place: {why}"));
+        }
+        if let Some(interp) = v.interpreter() {
+            say(&format!(
+                "interpreter {} (not verified; trusted like a system library): {}",
+                interp.display(),
+                interpreter_trust(interp)
+            ));
+        }
     }
     let keys: Vec<_> = cmd.env().iter().map(|(k, _)| k.to_string_lossy()).collect();
     say(&format!("child environment keys: {}", keys.join(" ")));
+}
+
+/// Whether only root can change a script's interpreter (it is not verified).
+fn interpreter_trust(interp: &std::path::Path) -> String {
+    let resolved = std::fs::canonicalize(interp).unwrap_or_else(|_| interp.into());
+    match execsafe::open_binary_no_follow(&resolved) {
+        Ok(f) => match execsafe::in_place_check(&f) {
+            Ok(basis) => format!("only root can change it ({basis})"),
+            Err(why) => format!("NOT only root can change it: {why}"),
+        },
+        Err(e) => format!("cannot be checked: {e}"),
+    }
 }

@@ -22,11 +22,13 @@ use crate::command::RestrictedCommand;
 pub struct BoundCommand<'a> {
     cmd: Command,
     owner: &'a RestrictedCommand,
+    /// Setting the command up failed (a script memfd's `dup`): `spawn` reports it.
+    setup: Option<io::Error>,
 }
 
 impl<'a> BoundCommand<'a> {
-    pub(crate) fn new(cmd: Command, owner: &'a RestrictedCommand) -> Self {
-        Self { cmd, owner }
+    pub(crate) fn new(cmd: Command, owner: &'a RestrictedCommand, setup: Option<io::Error>) -> Self {
+        Self { cmd, owner, setup }
     }
 
     /// Spawns it through the owner's fork lock and `ETXTBSY` retry.
@@ -35,6 +37,9 @@ impl<'a> BoundCommand<'a> {
     ///
     /// The spawn error, with its subject named.
     pub fn spawn(&mut self) -> io::Result<VerifiedChild> {
+        if let Some(e) = self.setup.take() {
+            return Err(self.owner.explain(&e));
+        }
         self.owner.spawn_command(&mut self.cmd)
     }
 

@@ -155,7 +155,7 @@ impl State {
     }
 
     fn insert(&mut self, key: Key, binary: VerifiedBinary, max_bytes: u64) {
-        let size = binary.size();
+        let size = binary.copy_bytes();
         if size > max_bytes {
             return;
         }
@@ -169,7 +169,7 @@ impl State {
                 break;
             };
             if let Some(e) = self.entries.remove(&oldest) {
-                self.bytes -= e.binary.size();
+                self.bytes -= e.binary.copy_bytes();
             }
         }
         self.clock += 1;
@@ -182,7 +182,7 @@ impl State {
             },
         );
         if let Some(old) = old {
-            self.bytes -= old.binary.size();
+            self.bytes -= old.binary.copy_bytes();
         }
     }
 }

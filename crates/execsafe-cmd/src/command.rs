@@ -2,7 +2,10 @@
 
 use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
+
+use command_fds::{CommandFdExt, FdMapping};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Output, Stdio};
 
@@ -264,11 +267,26 @@ impl RestrictedCommand {
     ///     cmd.command() // error[E0597]: `cmd` does not live long enough
     /// };
     /// ```
+    ///
+    /// For a `#!` script in a memfd the `Command` also passes the sealed memfd to the
+    /// child at its number (see [`ExecBackend::Memfd`]); if that `dup` fails (`EMFILE`)
+    /// the returned command's own `spawn`/`status` report it.
     pub fn command(&self) -> BoundCommand<'_> {
-        BoundCommand::new(self.std_command(), self)
+        match self.std_command() {
+            Ok(cmd) => BoundCommand::new(cmd, self, None),
+            Err(e) => {
+                let mut bare = Command::new(&self.program);
+                bare.env_clear();
+                BoundCommand::new(bare, self, Some(e))
+            }
+        }
     }
 
-    pub(crate) fn std_command(&self) -> Command {
+    /// The `Command`: `env_clear()` then exactly [`Self::env`], the arguments, `argv[0]`,
+    /// `current_dir`; for a memfd script, the sealed fd mapped to the same number in the
+    /// child (command-fds: `dup` here, `dup2` onto N — which clears close-on-exec on N —
+    /// in the child between `fork` and `execve`).
+    pub(crate) fn std_command(&self) -> io::Result<Command> {
         let mut cmd = Command::new(&self.program);
         cmd.arg0(&self.arg0)
             .args(&self.args)
@@ -277,7 +295,15 @@ impl RestrictedCommand {
         if let Some(dir) = &self.dir {
             cmd.current_dir(dir);
         }
-        cmd
+        if let Some(fd) = self.verified.as_ref().and_then(VerifiedBinary::inherit_fd) {
+            let mapping = FdMapping {
+                parent_fd: fd.try_clone_to_owned()?,
+                child_fd: fd.as_raw_fd(),
+            };
+            cmd.fd_mappings(vec![mapping])
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        }
+        Ok(cmd)
     }
 
     /// Spawns the command: under the fork lock, retrying up to 7 times (0.5 ms doubling,
@@ -300,7 +326,7 @@ impl RestrictedCommand {
     ///
     /// The spawn error.
     pub fn spawn_with(&self, configure: impl FnOnce(&mut Command)) -> io::Result<VerifiedChild> {
-        let mut cmd = self.std_command();
+        let mut cmd = self.std_command().map_err(|e| self.explain(&e))?;
         configure(&mut cmd);
         self.spawn_command(&mut cmd)
     }
@@ -340,11 +366,12 @@ impl RestrictedCommand {
     }
 
     /// Whether [`Self::exec_in_place`] may be used: nothing would be left to clean up (no
-    /// copy, or a memfd copy, which the kernel holds once it is executing).
+    /// copy, the file itself, or a memfd copy, which the kernel — and for a script, the
+    /// interpreter's inherited fd — holds once it is executing).
     pub fn can_exec_in_place(&self) -> bool {
         self.verified
             .as_ref()
-            .is_none_or(|v| v.backend() == ExecBackend::Memfd)
+            .is_none_or(|v| v.backend() != ExecBackend::TempDir)
     }
 
     /// Replaces the current process with the command (`execve`: same PID, the program's
@@ -352,8 +379,10 @@ impl RestrictedCommand {
     ///
     /// Refused (`Unsupported`) when [`Self::can_exec_in_place`] is false: a temp-dir
     /// copy would be left behind with nobody to remove it. `ETXTBSY` is retried as in
-    /// [`Self::spawn`]. A memfd copy is executed
-    /// through `/proc/self/fd/N`; the kernel opens it before close-on-exec fds are closed.
+    /// [`Self::spawn`]. A memfd copy or an in-place file is executed through
+    /// `/proc/self/fd/N`; the kernel opens it before close-on-exec fds are closed. For a
+    /// memfd script, close-on-exec is cleared on N right before `execve` (the
+    /// interpreter opens `/proc/self/fd/N` after it), and set again if `execve` fails.
     #[doc(alias = "execve")]
     pub fn exec_in_place(&self) -> io::Error {
         if !self.can_exec_in_place() {
@@ -365,12 +394,18 @@ impl RestrictedCommand {
                 ),
             );
         }
-        let mut cmd = self.std_command();
+        let mut cmd = match self.std_command() {
+            Ok(cmd) => cmd,
+            Err(e) => return self.explain(&e),
+        };
         // The same bounded ETXTBSY retry as `spawn` (a process that holds the file open
         // for writing makes execve fail); `exec` returns only on failure.
-        match spawn_retrying(|| Err::<std::convert::Infallible, _>(cmd.exec())) {
-            Err(e) => self.explain(&e),
+        let Err(e) = spawn_retrying(|| Err::<std::convert::Infallible, _>(cmd.exec()));
+        if let Some(fd) = self.verified.as_ref().and_then(VerifiedBinary::inherit_fd) {
+            // fcntl(F_SETFD, FD_CLOEXEC): later children of this process must not get it.
+            let _ = rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC);
         }
+        self.explain(&e)
     }
 
     /// Drops the command and its handle on the verified copy (the copy goes with the last

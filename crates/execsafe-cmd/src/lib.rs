@@ -62,6 +62,8 @@ mod child_env;
 mod command;
 mod error;
 mod fork_lock;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod in_place;
 mod name;
 mod options;
 mod spawn;

@@ -30,7 +30,8 @@ impl RestrictedCommand {
         &self,
         configure: impl FnOnce(&mut tokio::process::Command),
     ) -> io::Result<TokioChild> {
-        let mut cmd = tokio::process::Command::from(self.std_command());
+        let mut cmd =
+            tokio::process::Command::from(self.std_command().map_err(|e| self.explain(&e))?);
         configure(&mut cmd);
         let child = spawn_retrying(|| cmd.spawn()).map_err(|e| self.explain(&e))?;
         Ok(TokioChild::new(child, self.copy_for_child()))

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use execsafe_digest::{Digest, copy_and_hash, parse_digest};
-use execsafe_fs::{FsError, SecureTempDir, secure_temp_dir};
+use execsafe_fs::{FsError, InPlace, NotInPlace, SecureTempDir, secure_temp_dir};
 
 use crate::backend::ExecBackend;
 use crate::error::Error;
@@ -44,18 +44,31 @@ struct SealedCopy {
     interpreter: Option<PathBuf>,
     script: bool,
     holder: Holder,
+    /// Why the file was copied instead of run in place (`Auto` only).
+    not_in_place: Option<NotInPlace>,
 }
 
 #[derive(Debug)]
-enum Holder {
+pub(crate) enum Holder {
+    /// The original file, opened and hashed: the fd that runs.
+    InPlace { file: File, basis: InPlace },
     #[cfg(any(target_os = "linux", target_os = "android"))]
     Memfd(execsafe_fs::SealedMemfd),
     TempDir(SecureTempDir),
 }
 
+/// Where a verified file was put, and how it is executed.
+pub(crate) struct Placed {
+    pub(crate) holder: Holder,
+    pub(crate) exec_path: PathBuf,
+    pub(crate) not_in_place: Option<NotInPlace>,
+}
+
 impl VerifiedBinary {
-    /// What to execute: `/proc/self/fd/N` (memfd) or `<private dir>/<name>` (temp dir, the
-    /// base resolved once and checked so that no other user can redirect it).
+    /// What to execute: `/proc/self/fd/N` (in place: N is the fd of the original file that
+    /// was hashed; memfd: N is the sealed copy), a script's resolved path (in place, every
+    /// directory to it root-owned), or `<private dir>/<name>` (temp dir, the base resolved
+    /// once and checked so that no other user can redirect it).
     pub fn exec_path(&self) -> &Path {
         &self.copy.exec_path
     }
@@ -75,9 +88,11 @@ impl VerifiedBinary {
         self.copy.size
     }
 
-    /// The backend actually used: [`ExecBackend::Memfd`] or [`ExecBackend::TempDir`].
+    /// The backend actually used: [`ExecBackend::InPlace`], [`ExecBackend::Memfd`] or
+    /// [`ExecBackend::TempDir`].
     pub fn backend(&self) -> ExecBackend {
         match self.copy.holder {
+            Holder::InPlace { .. } => ExecBackend::InPlace,
             #[cfg(any(target_os = "linux", target_os = "android"))]
             Holder::Memfd(_) => ExecBackend::Memfd,
             Holder::TempDir(_) => ExecBackend::TempDir,
@@ -93,6 +108,38 @@ impl VerifiedBinary {
     /// The interpreter named on a script's `#!` line (for error messages).
     pub fn interpreter(&self) -> Option<&Path> {
         self.copy.interpreter.as_deref()
+    }
+
+    /// Why only root can change the bytes, when the file runs in place.
+    pub fn in_place_basis(&self) -> Option<InPlace> {
+        match self.copy.holder {
+            Holder::InPlace { basis, .. } => Some(basis),
+            _ => None,
+        }
+    }
+
+    /// Why the file was copied instead of run in place, when [`ExecBackend::Auto`] chose
+    /// a copy.
+    pub fn not_in_place(&self) -> Option<&NotInPlace> {
+        self.copy.not_in_place.as_ref()
+    }
+
+    /// The fd a child must inherit at the same number: a `#!` script in a memfd is
+    /// exec'd as `/proc/self/fd/N` and its interpreter opens that path after `execve`.
+    pub(crate) fn inherit_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        match &self.copy.holder {
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            Holder::Memfd(m) if self.copy.script => Some(std::os::fd::AsFd::as_fd(m)),
+            _ => None,
+        }
+    }
+
+    /// Memory or disk the copy takes: its size, or 0 in place (no copy).
+    pub(crate) fn copy_bytes(&self) -> u64 {
+        match self.copy.holder {
+            Holder::InPlace { .. } => 0,
+            _ => self.copy.size,
+        }
     }
 
     /// Drops this handle (the copy goes when the last handle does).
@@ -197,38 +244,35 @@ pub fn verified_binary_with_limit(
         size,
         expected,
     };
-    let holder = match backend {
-        ExecBackend::TempDir => into_temp_dir(&source, &file)?,
+    let placed = match backend {
+        ExecBackend::TempDir => placed_in_temp_dir(&source, &file, None)?,
         ExecBackend::Memfd => into_memfd_explicit(&source)?,
+        ExecBackend::InPlace => in_place_explicit(&source)?,
         ExecBackend::Auto => auto(&source)?,
     };
-    let (exec_path, head) = match &holder {
+    let head = match &placed.holder {
+        Holder::InPlace { file, .. } => head(file),
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        Holder::Memfd(m) => (
-            m.exec_path().to_path_buf(),
-            head(&m.try_clone_file().map_err(|e| copy_err(&source, e))?),
-        ),
-        Holder::TempDir(d) => (
-            d.path().join(copy_name(path)),
-            head(&d.open_file(copy_name(path)).map_err(Error::Fs)?),
-        ),
+        Holder::Memfd(m) => m.try_clone_file().and_then(|f| head(&f)),
+        Holder::TempDir(d) => head(&d.open_file(copy_name(path)).map_err(Error::Fs)?),
     };
     let head = head.map_err(|e| copy_err(&source, e))?;
     Ok(VerifiedBinary {
         copy: Arc::new(SealedCopy {
-            exec_path,
+            exec_path: placed.exec_path,
             digest: *expected,
             size,
             script: head.starts_with(b"#!"),
             interpreter: interpreter(&head),
-            holder,
+            holder: placed.holder,
+            not_in_place: placed.not_in_place,
         }),
         original_path: path.into(),
     })
 }
 
 /// The first bytes of the verified copy (a `pread` at offset 0).
-fn head(file: &File) -> std::io::Result<Vec<u8>> {
+pub(crate) fn head(file: &File) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0u8; 256];
     let n = std::os::unix::fs::FileExt::read_at(file, &mut buf, 0)?;
     buf.truncate(n);
@@ -248,7 +292,7 @@ fn interpreter(head: &[u8]) -> Option<PathBuf> {
     (end > 0).then(|| PathBuf::from(std::ffi::OsStr::from_bytes(&rest[..end])))
 }
 
-fn copy_err(src: &Source<'_>, source: std::io::Error) -> Error {
+pub(crate) fn copy_err(src: &Source<'_>, source: std::io::Error) -> Error {
     Error::Copy {
         path: src.path.into(),
         source,
@@ -256,17 +300,17 @@ fn copy_err(src: &Source<'_>, source: std::io::Error) -> Error {
 }
 
 /// What is being verified.
-struct Source<'a> {
-    path: &'a Path,
-    file: &'a File,
-    size: u64,
-    expected: &'a Digest,
+pub(crate) struct Source<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) file: &'a File,
+    pub(crate) size: u64,
+    pub(crate) expected: &'a Digest,
 }
 
 impl Source<'_> {
     /// Tee-hash copies `from` (at most `size + 1` bytes) into `to` and checks count and
     /// digest.
-    fn copy_verified(&self, from: impl Read, to: impl std::io::Write) -> Result<(), Error> {
+    pub(crate) fn copy_verified(&self, from: impl Read, to: impl std::io::Write) -> Result<(), Error> {
         let (digest, copied) = copy_and_hash(from.take(self.size + 1), to).map_err(|source| {
             if source.raw_os_error() == Some(rustix::io::Errno::FBIG.raw_os_error()) {
                 Error::FileSizeLimit {
@@ -291,6 +335,23 @@ impl Source<'_> {
         }
         Ok(())
     }
+}
+
+/// Copies into a temp dir (see [`into_temp_dir`]) and says how to run it.
+fn placed_in_temp_dir(
+    src: &Source<'_>,
+    from: impl Read,
+    not_in_place: Option<NotInPlace>,
+) -> Result<Placed, Error> {
+    let holder = into_temp_dir(src, from)?;
+    let Holder::TempDir(dir) = &holder else {
+        unreachable!("into_temp_dir returns a temp dir")
+    };
+    Ok(Placed {
+        exec_path: dir.path().join(copy_name(src.path)),
+        holder,
+        not_in_place,
+    })
 }
 
 /// Copies into a fresh private temp dir, file 0500, dir sealed 0500.
@@ -324,11 +385,12 @@ fn into_temp_dir(src: &Source<'_>, from: impl Read) -> Result<Holder, Error> {
 mod linux {
     use std::io::Seek;
 
-    use execsafe_fs::{ExecMemfd, FsError, SealedMemfd};
+    use execsafe_fs::{ExecMemfd, FsError, NotInPlace, SealedMemfd};
 
-    use super::{Holder, Source, copy_err, copy_name, into_temp_dir};
+    use super::{Holder, Placed, Source, copy_err, copy_name, placed_in_temp_dir};
     use crate::backend::ExecBackend;
     use crate::error::Error;
+    use crate::in_place::try_in_place;
 
     /// Copies into a sealed memfd. `Ok(Err(reason))` when memfds cannot be executed here.
     fn into_memfd(src: &Source<'_>) -> Result<Result<SealedMemfd, &'static str>, Error> {
@@ -344,48 +406,59 @@ mod linux {
             }
             Err(e) => return Err(Error::Fs(e)),
         };
-        src.copy_verified(src.file, memfd.file())?;
+        let mut from = src.file;
+        from.rewind().map_err(|e| copy_err(src, e))?;
+        src.copy_verified(from, memfd.file())?;
         memfd.seal().map(Ok).map_err(Error::Fs)
     }
 
-    pub(super) fn into_memfd_explicit(src: &Source<'_>) -> Result<Holder, Error> {
-        let unavailable = |reason: &str| Error::BackendUnavailable {
+    fn placed(sealed: SealedMemfd, not_in_place: Option<NotInPlace>) -> Placed {
+        Placed {
+            exec_path: sealed.exec_path().to_path_buf(),
+            holder: Holder::Memfd(sealed),
+            not_in_place,
+        }
+    }
+
+    pub(super) fn into_memfd_explicit(src: &Source<'_>) -> Result<Placed, Error> {
+        let sealed = into_memfd(src)?.map_err(|reason| Error::BackendUnavailable {
             path: src.path.into(),
             backend: ExecBackend::Memfd,
             reason: reason.into(),
-        };
-        let sealed = into_memfd(src)?.map_err(unavailable)?;
-        if starts_with_shebang(&sealed).map_err(|e| copy_err(src, e))? {
-            return Err(unavailable(
-                "a #! script cannot run from a close-on-exec memfd; use tempdir or auto",
-            ));
-        }
-        Ok(Holder::Memfd(sealed))
+        })?;
+        Ok(placed(sealed, None))
     }
 
-    pub(super) fn auto(src: &Source<'_>) -> Result<Holder, Error> {
-        let Ok(sealed) = into_memfd(src)? else {
-            return into_temp_dir(src, src.file);
-        };
-        if !starts_with_shebang(&sealed).map_err(|e| copy_err(src, e))? {
-            return Ok(Holder::Memfd(sealed));
-        }
-        // A script: copy the *verified, sealed* bytes into a temp dir, hashing again.
-        let mut from = sealed.try_clone_file().map_err(|e| copy_err(src, e))?;
-        from.rewind().map_err(|e| copy_err(src, e))?;
-        into_temp_dir(src, from)
+    pub(super) fn in_place_explicit(src: &Source<'_>) -> Result<Placed, Error> {
+        try_in_place(src)?.map_err(|reason| Error::BackendUnavailable {
+            path: src.path.into(),
+            backend: ExecBackend::InPlace,
+            reason: reason.to_string(),
+        })
     }
 
-    fn starts_with_shebang(sealed: &SealedMemfd) -> std::io::Result<bool> {
-        Ok(super::head(&sealed.try_clone_file()?)?.starts_with(b"#!"))
+    /// In place → memfd → temp dir.
+    pub(super) fn auto(src: &Source<'_>) -> Result<Placed, Error> {
+        let not_in_place = match try_in_place(src)? {
+            Ok(placed) => return Ok(placed),
+            Err(reason) => reason,
+        };
+        match into_memfd(src)? {
+            Ok(sealed) => Ok(placed(sealed, Some(not_in_place))),
+            Err(_) => {
+                let mut from = src.file;
+                from.rewind().map_err(|e| copy_err(src, e))?;
+                placed_in_temp_dir(src, from, Some(not_in_place))
+            }
+        }
     }
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-use linux::{auto, into_memfd_explicit};
+use linux::{auto, in_place_explicit, into_memfd_explicit};
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn into_memfd_explicit(src: &Source<'_>) -> Result<Holder, Error> {
+fn into_memfd_explicit(src: &Source<'_>) -> Result<Placed, Error> {
     Err(Error::BackendUnavailable {
         path: src.path.into(),
         backend: ExecBackend::Memfd,
@@ -394,6 +467,15 @@ fn into_memfd_explicit(src: &Source<'_>) -> Result<Holder, Error> {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn auto(src: &Source<'_>) -> Result<Holder, Error> {
-    into_temp_dir(src, src.file)
+fn in_place_explicit(src: &Source<'_>) -> Result<Placed, Error> {
+    Err(Error::BackendUnavailable {
+        path: src.path.into(),
+        backend: ExecBackend::InPlace,
+        reason: NotInPlace::Unsupported.to_string(),
+    })
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn auto(src: &Source<'_>) -> Result<Placed, Error> {
+    placed_in_temp_dir(src, src.file, Some(NotInPlace::Unsupported))
 }

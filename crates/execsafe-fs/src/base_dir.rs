@@ -20,9 +20,9 @@ use crate::identity::FileIdentity;
 /// How intermediate directories are opened: `O_PATH` where it exists (no read permission
 /// needed to walk through), `O_RDONLY` elsewhere.
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-const TRAVERSE: OFlags = OFlags::PATH;
+pub(crate) const TRAVERSE: OFlags = OFlags::PATH;
 #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-const TRAVERSE: OFlags = OFlags::RDONLY;
+pub(crate) const TRAVERSE: OFlags = OFlags::RDONLY;
 
 /// A checked base directory: its resolved path and an fd on it (entries are created
 /// relative to the fd, so the base cannot be swapped between the check and the `mkdirat`).

@@ -20,6 +20,11 @@
 //! * On Linux, [`ExecMemfd`] is an anonymous executable file that is sealed read-only
 //!   (`F_SEAL_SEAL|SHRINK|GROW|WRITE`, read back with `F_GET_SEALS`): nothing on disk, no
 //!   cleanup after a crash, immune to `noexec` mounts and to `ETXTBSY`.
+//! * [`in_place_check`] decides, on the held fd, whether a file may run **in place**
+//!   (no copy) because nobody but root can change its bytes: a local filesystem,
+//!   executable, not `noexec`, and root-owned with no group/other write, immutable, or
+//!   fs-verity. [`check_script_path`] adds the rule for `#!` scripts, whose interpreter
+//!   opens them by path: every directory to it root-owned and unwritable by others.
 //!
 //! Unix only; Linux is what CI proves. Every function documents its syscalls and flags.
 #![forbid(unsafe_code)]
@@ -33,18 +38,27 @@ mod config;
 mod dumpable;
 mod error;
 mod identity;
+mod in_place;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod memfd;
 mod open;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod proc_fd;
 mod reap;
 mod remove;
+mod script_path;
 mod stat;
 mod temp_dir;
 
 pub use config::{CONFIG_FILE_NAME, SecureConfigFile, write_secure_config_file};
 pub use error::{FileKind, FsError};
 pub use identity::{FileIdentity, fstat_inode};
+pub use in_place::{
+    InPlace, InPlaceFacts, LOCAL_FILESYSTEMS, NotInPlace, check_script_path, in_place_check,
+};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use memfd::{ExecMemfd, SealedMemfd};
 pub use open::open_binary_no_follow;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use proc_fd::proc_self_fd;
 pub use temp_dir::{SecureTempDir, secure_temp_dir};

@@ -1,7 +1,7 @@
 //! Sealed executable memfds (Linux).
 
 use std::fs::File;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use rustix::fs::{CWD, MemfdFlags, Mode, OFlags, SealFlags};
@@ -9,7 +9,6 @@ use rustix::io::Errno;
 
 use crate::dumpable::NotDumpable;
 use crate::error::FsError;
-use crate::identity::FileIdentity;
 
 /// The seals a [`SealedMemfd`] must carry: no more seals, no shrink, no grow, no write.
 const REQUIRED_SEALS: SealFlags = SealFlags::SEAL
@@ -69,7 +68,7 @@ impl ExecMemfd {
         if crate::stat::mode(&st) & 0o100 == 0 {
             return Err(FsError::MemfdExecDenied { name: name.into() });
         }
-        check_proc_names(fd.as_fd())?;
+        crate::proc_fd::check_proc_names(fd.as_fd())?;
         Ok(Self {
             file: File::from(fd),
             _not_dumpable: not_dumpable,
@@ -100,7 +99,7 @@ impl ExecMemfd {
             _not_dumpable: not_dumpable,
         } = self;
         let fd = OwnedFd::from(file);
-        let here = proc_fd_path(fd.as_fd());
+        let here = crate::proc_fd::proc_fd_path(fd.as_fd());
         match rustix::fs::fcntl_add_seals(&fd, SealFlags::EXEC) {
             Ok(()) | Err(Errno::INVAL) => {}
             Err(e) => return Err(FsError::io("fcntl(F_ADD_SEALS, F_SEAL_EXEC) on", &here, e)),
@@ -113,7 +112,7 @@ impl ExecMemfd {
         check_seals(ro.as_fd(), &here)?;
         drop(fd);
         drop(not_dumpable); // sealed: writers are refused from now on, whoever opens it
-        let path = proc_fd_path(ro.as_fd());
+        let path = crate::proc_fd::proc_fd_path(ro.as_fd());
         Ok(SealedMemfd { fd: ro, path })
     }
 }
@@ -130,29 +129,6 @@ fn check_seals(fd: BorrowedFd<'_>, path: &Path) -> Result<(), FsError> {
             missing: format!("{missing:?}"),
         })
     }
-}
-
-/// `stat("/proc/self/fd/N")` (following the magic link) must give the `(dev, ino)` that
-/// `fstat(fd)` gives: without procfs (containers, chroots, a tmpfs over `/proc`) the path
-/// names nothing, or something else.
-fn check_proc_names(fd: BorrowedFd<'_>) -> Result<(), FsError> {
-    let path = proc_fd_path(fd);
-    let held = FileIdentity::of(fd).map_err(|e| FsError::io("fstat of memfd", &path, e))?;
-    let named = rustix::fs::statat(CWD, &path, rustix::fs::AtFlags::empty())
-        .ok()
-        .map(|st| FileIdentity {
-            dev: crate::stat::dev(&st),
-            ino: crate::stat::ino(&st),
-        });
-    if named == Some(held) {
-        Ok(())
-    } else {
-        Err(FsError::ProcUnavailable { path })
-    }
-}
-
-fn proc_fd_path(fd: BorrowedFd<'_>) -> PathBuf {
-    PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()))
 }
 
 /// A sealed, read-only, executable memfd: its content can never change again.
