@@ -276,7 +276,7 @@ fn a_sigkilled_supervisor_s_copy_is_removed_by_the_next_run() {
     for who in identities() {
         let tmp = tmp_for(who.as_ref(), "sigkill");
         let mut sup = cli(who.as_ref(), &tmp.0)
-            .args(["run", "--digest", &pin_s, "--"])
+            .args(["run", "--backend", "tempdir", "--digest", &pin_s, "--"])
             .arg(&sleeper)
             .stdout(Stdio::piped())
             .spawn()

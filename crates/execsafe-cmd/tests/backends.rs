@@ -1,7 +1,7 @@
 //! Happy paths for each backend, and the backend actually used.
 mod common;
 
-use common::{Scratch, digest_of};
+use common::{Scratch, auto_for_own_elf, digest_of};
 use execsafe_cmd::{
     CommandOptions, Error, ExecBackend, RestrictedCommand, verified_binary_fd, verified_binary_with,
 };
@@ -19,11 +19,15 @@ fn true_and_echo_run_with_every_backend() {
     let s = Scratch::new("happy");
     let t = s.copy_sys("true", "true");
     let e = s.copy_sys("echo", "echo");
-    for (backend, want) in [
-        (ExecBackend::Auto, ExecBackend::Memfd),
+    let mut cases = vec![
+        (ExecBackend::Auto, auto_for_own_elf()),
         (ExecBackend::Memfd, ExecBackend::Memfd),
         (ExecBackend::TempDir, ExecBackend::TempDir),
-    ] {
+    ];
+    if auto_for_own_elf() == ExecBackend::InPlace {
+        cases.push((ExecBackend::InPlace, ExecBackend::InPlace));
+    }
+    for (backend, want) in cases {
         let cmd =
             RestrictedCommand::new_verified(&t, &digest_of(&t), [] as [&str; 0], &opts(backend))
                 .unwrap();
@@ -42,7 +46,9 @@ fn true_and_echo_run_with_every_backend() {
         assert_eq!(v.size(), std::fs::metadata(&e).unwrap().len());
         assert_eq!(v.digest().to_string(), digest_of(&e));
         match want {
-            ExecBackend::Memfd => assert!(v.exec_path().starts_with("/proc/self/fd/")),
+            ExecBackend::Memfd | ExecBackend::InPlace => {
+                assert!(v.exec_path().starts_with("/proc/self/fd/"));
+            }
             _ => assert_eq!(v.exec_path().file_name().unwrap(), "echo"),
         }
     }
@@ -63,39 +69,48 @@ fn false_exit_status_is_reported() {
 }
 
 #[test]
-fn shebang_script_with_auto_runs_from_a_temp_dir() {
+fn shebang_script_runs_with_every_backend() {
     let s = Scratch::new("script");
     let script = s.write_exec("hello.sh", b"#!/bin/sh\necho \"script says $1\"\n");
-    let cmd = RestrictedCommand::new_verified(
-        &script,
-        &digest_of(&script),
-        ["hi"],
-        &CommandOptions::default(),
-    )
-    .unwrap();
-    assert_eq!(cmd.verified().unwrap().backend(), ExecBackend::TempDir);
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    assert_eq!(out.stdout, b"script says hi\n");
+    // Root wrote it into root-owned directories (/tmp is sticky): in place; another
+    // user's own script runs from its sealed memfd.
+    for (backend, want) in [
+        (ExecBackend::Auto, auto_for_own_elf()),
+        (ExecBackend::Memfd, ExecBackend::Memfd),
+        (ExecBackend::TempDir, ExecBackend::TempDir),
+    ] {
+        let cmd =
+            RestrictedCommand::new_verified(&script, &digest_of(&script), ["hi"], &opts(backend))
+                .unwrap();
+        assert_eq!(cmd.verified().unwrap().backend(), want, "{backend:?}");
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{backend:?}: {out:?}");
+        assert_eq!(out.stdout, b"script says hi\n", "{backend:?}");
+    }
 }
 
 #[test]
-fn shebang_script_with_explicit_memfd_is_an_error_not_a_switch() {
+fn shebang_script_from_a_memfd_reads_the_sealed_fd_it_inherited() {
     let s = Scratch::new("script-memfd");
-    let script = s.write_exec("x.sh", b"#!/bin/sh\ntrue\n");
+    let script = s.write_exec("x.sh", b"#!/bin/sh\necho \"$0\"\nls -l /proc/self/fd/\n");
     let d = parse_digest(&digest_of(&script)).unwrap();
-    let err = verified_binary_with(&script, &d, ExecBackend::Memfd).unwrap_err();
+    let v = verified_binary_with(&script, &d, ExecBackend::Memfd).unwrap();
+    assert_eq!(v.backend(), ExecBackend::Memfd);
+    let n = v.exec_path().to_path_buf();
+    let out = RestrictedCommand::from_verified(v, [] as [&str; 0], &CommandOptions::default())
+        .unwrap()
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    // $0 is /proc/self/fd/N, the number the parent holds the sealed memfd at.
+    assert_eq!(text.lines().next().unwrap(), n.to_str().unwrap());
+    let fd = n.file_name().unwrap().to_str().unwrap();
     assert!(
-        matches!(
-            err,
-            Error::BackendUnavailable {
-                backend: ExecBackend::Memfd,
-                ..
-            }
-        ),
-        "{err:?}"
+        text.lines().any(|l| l.contains(&format!(" {fd} -> /memfd:execsafe:x.sh"))),
+        "{text}"
     );
-    assert!(err.to_string().contains("#!"));
+    let _ = Error::InvalidEnvKey { key: String::new() }; // keep the import used
 }
 
 #[test]
@@ -103,7 +118,7 @@ fn verified_binary_fd_uses_auto_and_cleans_up() {
     let s = Scratch::new("vbfd");
     let t = s.copy_sys("true", "true");
     let v = verified_binary_fd(&t, &digest_of(&t)).unwrap();
-    assert_eq!(v.backend(), ExecBackend::Memfd);
+    assert_eq!(v.backend(), auto_for_own_elf());
     let st = std::process::Command::new(v.exec_path()).status().unwrap();
     assert!(st.success());
     let p = v.exec_path().to_path_buf();

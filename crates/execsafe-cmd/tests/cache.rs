@@ -68,7 +68,7 @@ fn the_budget_is_kept_and_live_handles_survive_eviction() {
     assert!(!path.exists());
     // Too large for the budget at all: returned, never cached.
     let tiny = VerifiedCache::new(10);
-    assert!(runs(&tiny, &a, &da, ExecBackend::Auto));
+    assert!(runs(&tiny, &a, &da, ExecBackend::Memfd));
     assert!(tiny.is_empty());
 }
 

@@ -48,7 +48,7 @@ fn memfd_exec_denied_falls_back_only_in_auto() {
         return;
     }
     let bins = Scratch::new("memfd-denied");
-    bins.copy_sys("true", "true");
+    common::make_copied(&bins.copy_sys("true", "true")); // not in place: Auto must copy
     let script = r#"echo 2 > /proc/sys/vm/memfd_noexec || exit 90; exec "$0" --exact memfd_exec_denied_falls_back_only_in_auto --nocapture --test-threads=1"#;
     let out = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc", "sh", "-c", script])

@@ -37,10 +37,11 @@ fn scenario() {
         };
         match i % 5 {
             0..=2 => {
-                let (path, pin, backend, want) = match i % 5 {
-                    0 => (&t, &pin_t, ExecBackend::Auto, ExecBackend::Memfd),
-                    1 => (&t, &pin_t, ExecBackend::TempDir, ExecBackend::TempDir),
-                    _ => (&script, &pin_s, ExecBackend::Auto, ExecBackend::TempDir),
+                let (path, pin, backend, want) = match (i % 5, i % 2) {
+                    (0, _) => (&t, &pin_t, ExecBackend::Auto, common::auto_for(&t)),
+                    (1, _) => (&t, &pin_t, ExecBackend::TempDir, ExecBackend::TempDir),
+                    (_, 0) => (&script, &pin_s, ExecBackend::TempDir, ExecBackend::TempDir),
+                    _ => (&script, &pin_s, ExecBackend::Memfd, ExecBackend::Memfd),
                 };
                 let c = verified(path, pin, backend).unwrap();
                 assert_eq!(c.verified().unwrap().backend(), want);

@@ -14,6 +14,35 @@ use execsafe_cmd::{CommandOptions, ExecBackend, RestrictedCommand};
 use execsafe_test_support::scratch;
 pub use scratch::{Scratch, entries, sys_bin};
 
+/// What `Auto` picks for an ELF fixture this process wrote: in place when root wrote it
+/// (root-owned, 0755, local fs), a memfd copy when another user did (the host's own file).
+pub fn auto_for_own_elf() -> ExecBackend {
+    if rustix::process::geteuid().is_root() {
+        ExecBackend::InPlace
+    } else {
+        ExecBackend::Memfd
+    }
+}
+
+/// What `Auto` picks for the ELF fixture at `path`: in place when it is root-owned without
+/// group/other write (a local filesystem is assumed), else a memfd copy.
+pub fn auto_for(path: &Path) -> ExecBackend {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap();
+    if m.uid() == 0 && m.mode() & 0o022 == 0 {
+        ExecBackend::InPlace
+    } else {
+        ExecBackend::Memfd
+    }
+}
+
+/// Makes a fixture group-writable (0775), so that `Auto` copies it instead of running it
+/// in place (for tests of the copy backends).
+pub fn make_copied(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o775)).unwrap();
+}
+
 pub fn digest_of(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     execsafe_digest::hash_reader(&bytes[..])
