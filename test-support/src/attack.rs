@@ -229,3 +229,91 @@ pub fn big_true(dir: &Path, mib: usize) -> PathBuf {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
     p
 }
+
+/// Attacker role `path-swap`: `$EXECSAFE_DIR` is a directory this (same-uid) attacker
+/// owns, holding `big` (a root-owned binary the victim verifies) and `evil` (the
+/// attacker's own binary). Whenever the parent process (the victim) holds `big` open —
+/// seen in `/proc/<ppid>/fd` — it renames `big` away and `evil` into its place; once the
+/// victim has let go of the original it swaps back.
+pub fn path_swapper() {
+    let dir = PathBuf::from(std::env::var_os("EXECSAFE_DIR").unwrap());
+    let (big, evil, stash) = (dir.join("big"), dir.join("evil"), dir.join("stash"));
+    let victim_fds = PathBuf::from(format!(
+        "/proc/{}/fd",
+        std::os::unix::process::parent_id()
+    ));
+    let holds = |target: &Path| {
+        std::fs::read_dir(&victim_fds).is_ok_and(|fds| {
+            fds.flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t == target))
+        })
+    };
+    let (mut scans, mut swaps) = (0u64, 0u64);
+    ready();
+    while !stopped() {
+        scans += 1;
+        if !holds(&big) {
+            continue;
+        }
+        std::fs::rename(&big, &stash).unwrap();
+        std::fs::rename(&evil, &big).unwrap();
+        swaps += 1;
+        // The victim's fd now shows the original as `stash`; wait for it to close it.
+        let t = std::time::Instant::now();
+        while holds(&stash) && t.elapsed().as_secs() < 30 && !stopped() {
+            std::thread::yield_now();
+        }
+        std::fs::rename(&big, &evil).unwrap();
+        std::fs::rename(&stash, &big).unwrap();
+    }
+    println!("attacker: scans={scans} swaps={swaps}");
+}
+
+/// Attacker role `script-tail`: rewrites `$EXECSAFE_TAIL` at offset `$EXECSAFE_OFFSET` of
+/// every copy of the script `$EXECSAFE_NAME` it can reach as the same uid: a temp-dir
+/// copy under `$TMPDIR` (`chmod u+w` — the file is its own — then `pwrite`) and a memfd
+/// copy in any `/proc/*/fd` (`open(O_WRONLY)`, `pwrite`). Reports successful writes.
+pub fn script_tail_rewriter() {
+    let name = std::env::var("EXECSAFE_NAME").unwrap();
+    let tail = std::env::var("EXECSAFE_TAIL").unwrap().into_bytes();
+    let offset: u64 = std::env::var("EXECSAFE_OFFSET").unwrap().parse().unwrap();
+    let base = std::env::temp_dir();
+    let memfd_name = format!("memfd:execsafe:{name}");
+    let me = std::process::id().to_string();
+    let (mut scans, mut opened, mut writes) = (0u64, 0u64, 0u64);
+    let mut write_to = |p: &Path| {
+        let Ok(f) = OpenOptions::new().write(true).open(p) else {
+            return;
+        };
+        opened += 1;
+        if f.write_at(&tail, offset).is_ok() {
+            writes += 1;
+        }
+    };
+    ready();
+    while !stopped() {
+        scans += 1;
+        for e in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            if !e.file_name().to_string_lossy().starts_with("execsafe-exec-") {
+                continue;
+            }
+            let copy = e.path().join(&name);
+            if std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).is_ok() {
+                write_to(&copy);
+            }
+        }
+        for p in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let pid = p.file_name();
+            let pid = pid.to_string_lossy();
+            if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            for fd in std::fs::read_dir(p.path().join("fd")).into_iter().flatten().flatten() {
+                if std::fs::read_link(fd.path()).is_ok_and(|t| t.to_string_lossy().contains(&memfd_name)) {
+                    write_to(&fd.path());
+                }
+            }
+        }
+    }
+    println!("attacker: scans={scans} opened={opened} writes={writes}");
+}
