@@ -11,13 +11,16 @@ pub(crate) fn run_bench(args: &[String]) -> Result {
     }
     let quick = args.iter().any(|a| a == "--quick");
     let out = root().join("target/bench/report.json");
-    // The CLI figures run the release binary.
+    // The CLI figures run the shipped binary (`cargo xtask dist`) and, for comparison,
+    // the dynamic one `cargo install` gives.
     run(
         "build execsafe (release)",
         cargo().args(["build", "--release", "-p", "execsafe-cli"]),
     )?;
+    let shipped = crate::dist::build_dist()?;
     let mut cmd = cargo();
-    cmd.env("EXECSAFE_CLI", root().join("target/release/execsafe"));
+    cmd.env("EXECSAFE_CLI", &shipped);
+    cmd.env("EXECSAFE_CLI_DYNAMIC", root().join("target/release/execsafe"));
     cmd.args(["bench", "-p", "execsafe-bench", "--bench", "figures", "--"]);
     if quick {
         cmd.arg("--quick");

@@ -6,11 +6,13 @@
 //! * `tidy`: the machine-checkable Architecture Invariants (ARCHITECTURE.md).
 //! * `fuzz [TARGET] [--time SECONDS]`: cargo-fuzz targets (see `fuzz/`).
 //! * `bench [--quick]`: performance figures side by side.
+//! * `dist`: the release `execsafe` binary as shipped (static-pie on linux-gnu).
 #![forbid(unsafe_code)]
 
 mod bench;
 mod ci;
 mod cross;
+mod dist;
 mod fuzz;
 mod msrv;
 mod tidy;
@@ -26,9 +28,10 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::run_tidy(rest),
         Some("fuzz") => fuzz::run_fuzz(rest),
         Some("bench") => bench::run_bench(rest),
+        Some("dist") => dist::run_dist(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask ci [--no-deny] | tidy | fuzz [TARGET] [--time SECONDS] | bench [--quick]"
+                "usage: cargo xtask ci [--no-deny] | tidy | fuzz [TARGET] [--time SECONDS] | bench [--quick] | dist"
             );
             return ExitCode::from(2);
         }

@@ -30,6 +30,7 @@ use execsafe::{
 };
 
 mod v02;
+mod v03;
 
 const ROUNDS: usize = 7;
 
@@ -251,7 +252,7 @@ fn openssl_figures(r: &mut Report, input: &Path, size: usize) {
     r.add("openssl_throughput", mib_per_s(size, theirs), "MiB/s");
     let pin = hash_reader(File::open(input).unwrap()).unwrap().0;
     let verify = || {
-        let (d, v) = time(|| verified_binary_with(input, &pin, ExecBackend::Auto).unwrap());
+        let (d, v) = time(|| verified_binary_with(input, &pin, ExecBackend::Memfd).unwrap());
         assert_eq!(v.backend(), ExecBackend::Memfd);
         drop(v);
         d
@@ -419,6 +420,7 @@ fn main() {
     v02::cli_figures(&mut r, &exe, spawns);
     v02::integrity_figures(&mut r, &input);
     v02::cache_figures(&mut r, &dir, spawns);
+    v03::figures(&mut r, &dir, size, spawns);
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(p) = out_path {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -445,10 +447,10 @@ fn rss_probe(path: &Path, pin: &str) {
     let tiny = std::env::temp_dir().join(format!("execsafe-rss-tiny-{}", std::process::id()));
     std::fs::write(&tiny, b"x").unwrap();
     let tiny_pin = hash_reader(&b"x"[..]).unwrap().0;
-    drop(verified_binary_with(&tiny, &tiny_pin, ExecBackend::Auto).unwrap());
+    drop(verified_binary_with(&tiny, &tiny_pin, ExecBackend::Memfd).unwrap());
     std::fs::remove_file(&tiny).unwrap();
     let baseline = vm("VmRSS:");
-    let v = verified_binary_with(path, &pin, ExecBackend::Auto).unwrap();
+    let v = verified_binary_with(path, &pin, ExecBackend::Memfd).unwrap();
     let peak = vm("VmHWM:");
     println!("rss_delta_kib {}", peak.saturating_sub(baseline));
     println!("memfd_kib {}", v.size() / 1024);

@@ -30,18 +30,18 @@ pub(super) fn big_executable(dir: &Path, size: usize) -> PathBuf {
     p
 }
 
-fn pin_of(p: &Path) -> String {
+pub(super) fn pin_of(p: &Path) -> String {
     hash_reader(File::open(p).unwrap()).unwrap().0.to_string()
 }
 
-fn status_ok(c: &mut Command) -> Duration {
+pub(super) fn status_ok(c: &mut Command) -> Duration {
     let (d, st) = time(|| c.status().unwrap());
     assert!(st.success(), "{c:?}: {st}");
     d
 }
 
 /// The release `execsafe` binary, built by `cargo xtask bench` (`EXECSAFE_CLI`).
-fn cli() -> Option<PathBuf> {
+pub(super) fn cli() -> Option<PathBuf> {
     std::env::var_os("EXECSAFE_CLI")
         .map(PathBuf::from)
         .filter(|p| p.is_file())
@@ -63,7 +63,7 @@ pub(super) fn cli_figures(r: &mut Report, big: &Path, spawns: usize) {
         let run = || {
             status_ok(
                 Command::new(&exe)
-                    .args(["run", "--digest", &pin, "--"])
+                    .args(["run", "--backend", "memfd", "--digest", &pin, "--"])
                     .arg(big),
             )
         };
@@ -83,7 +83,7 @@ pub(super) fn cli_figures(r: &mut Report, big: &Path, spawns: usize) {
             .map(|_| {
                 status_ok(
                     Command::new(&exe)
-                        .args(["run", "--digest", &pin_t, "--"])
+                        .args(["run", "--backend", "memfd", "--digest", &pin_t, "--"])
                         .arg(t),
                 )
             })
@@ -179,7 +179,7 @@ pub(super) fn cache_figures(r: &mut Report, dir: &Path, spawns: usize) {
     let cached = || {
         time(|| {
             for _ in 0..batch {
-                let v = cache.get_or_verify(&big, &pin, ExecBackend::Auto).unwrap();
+                let v = cache.get_or_verify(&big, &pin, ExecBackend::Memfd).unwrap();
                 let c = RestrictedCommand::from_verified(v, [] as [&str; 0], &opts).unwrap();
                 assert!(c.status().unwrap().success());
             }
@@ -199,7 +199,7 @@ pub(super) fn cache_figures(r: &mut Report, dir: &Path, spawns: usize) {
     );
     let every = || {
         time(|| {
-            let v = verified_binary_with(&big, &pin, ExecBackend::Auto).unwrap();
+            let v = verified_binary_with(&big, &pin, ExecBackend::Memfd).unwrap();
             let c = RestrictedCommand::from_verified(v, [] as [&str; 0], &opts).unwrap();
             assert!(c.status().unwrap().success());
         })
