@@ -238,10 +238,7 @@ pub fn big_true(dir: &Path, mib: usize) -> PathBuf {
 pub fn path_swapper() {
     let dir = PathBuf::from(std::env::var_os("EXECSAFE_DIR").unwrap());
     let (big, evil, stash) = (dir.join("big"), dir.join("evil"), dir.join("stash"));
-    let victim_fds = PathBuf::from(format!(
-        "/proc/{}/fd",
-        std::os::unix::process::parent_id()
-    ));
+    let victim_fds = PathBuf::from(format!("/proc/{}/fd", std::os::unix::process::parent_id()));
     let holds = |target: &Path| {
         std::fs::read_dir(&victim_fds).is_ok_and(|fds| {
             fds.flatten()
@@ -294,7 +291,11 @@ pub fn script_tail_rewriter() {
     while !stopped() {
         scans += 1;
         for e in std::fs::read_dir(&base).into_iter().flatten().flatten() {
-            if !e.file_name().to_string_lossy().starts_with("execsafe-exec-") {
+            if !e
+                .file_name()
+                .to_string_lossy()
+                .starts_with("execsafe-exec-")
+            {
                 continue;
             }
             let copy = e.path().join(&name);
@@ -308,8 +309,14 @@ pub fn script_tail_rewriter() {
             if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
                 continue;
             }
-            for fd in std::fs::read_dir(p.path().join("fd")).into_iter().flatten().flatten() {
-                if std::fs::read_link(fd.path()).is_ok_and(|t| t.to_string_lossy().contains(&memfd_name)) {
+            for fd in std::fs::read_dir(p.path().join("fd"))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if std::fs::read_link(fd.path())
+                    .is_ok_and(|t| t.to_string_lossy().contains(&memfd_name))
+                {
                     write_to(&fd.path());
                 }
             }

@@ -20,7 +20,10 @@ pub(crate) fn run_bench(args: &[String]) -> Result {
     let shipped = crate::dist::build_dist()?;
     let mut cmd = cargo();
     cmd.env("EXECSAFE_CLI", &shipped);
-    cmd.env("EXECSAFE_CLI_DYNAMIC", root().join("target/release/execsafe"));
+    cmd.env(
+        "EXECSAFE_CLI_DYNAMIC",
+        root().join("target/release/execsafe"),
+    );
     cmd.args(["bench", "-p", "execsafe-bench", "--bench", "figures", "--"]);
     if quick {
         cmd.arg("--quick");

@@ -49,6 +49,8 @@ fn steps(skip_deny: bool) -> Result {
             &mut c,
         )?;
     }
+    // The FUSE in-place test mounts with bindfs (fusermount3 unmounts).
+    crate::tools::ensure_debian_packages(&[("bindfs", "bindfs"), ("fusermount3", "fuse3")])?;
     if has_cargo_subcommand("nextest") {
         run(
             "tests (nextest)",

@@ -13,7 +13,10 @@ use crate::tools::{Result, cargo, root, run};
 
 /// The host triple when it is a `*-linux-gnu` one (static glibc is supported there).
 fn linux_gnu_host() -> Option<String> {
-    let out = std::process::Command::new("rustc").arg("-vV").output().ok()?;
+    let out = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .ok()?;
     String::from_utf8(out.stdout)
         .ok()?
         .lines()
@@ -35,7 +38,14 @@ pub(crate) fn build_dist() -> Result<PathBuf> {
     run(
         "build execsafe (release, static-pie)",
         cargo()
-            .args(["build", "--release", "-p", "execsafe-cli", "--target", &host])
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "execsafe-cli",
+                "--target",
+                &host,
+            ])
             .env("RUSTFLAGS", "-C target-feature=+crt-static"),
     )?;
     Ok(root().join(format!("target/{host}/release/execsafe")))

@@ -105,3 +105,41 @@ pub(crate) fn ensure_rustup(
             .status()
             .is_ok_and(|s| s.success())
 }
+
+/// Debian packages the tests need (`bindfs` and `fusermount3` for the FUSE in-place
+/// test): `apt-get install` of those whose `program` is missing, when running as root.
+/// Skipped with a message elsewhere; the test that needs it then fails naming it.
+pub(crate) fn ensure_debian_packages(wanted: &[(&str, &str)]) -> Result {
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(program, _)| {
+            !["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+                .iter()
+                .any(|d| std::path::Path::new(d).join(program).exists())
+        })
+        .map(|&(_, package)| package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    // `/proc/self` is owned by the process's euid.
+    let root =
+        std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+    if !root || !std::path::Path::new("/usr/bin/apt-get").exists() {
+        eprintln!(
+            "xtask: not root or no apt-get: cannot install {missing:?}; tests needing them will fail"
+        );
+        return Ok(());
+    }
+    run(
+        "apt-get update",
+        Command::new("apt-get").args(["update", "-qq"]),
+    )?;
+    run(
+        &format!("apt-get install {}", missing.join(" ")),
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}

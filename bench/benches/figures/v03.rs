@@ -66,11 +66,17 @@ fn big_sleep(dir: &Path, size: usize) -> PathBuf {
 
 pub(super) fn figures(r: &mut Report, dir: &Path, size: usize, spawns: usize) {
     let Some(exe) = cli() else {
-        r.note("cli_in_place", "EXECSAFE_CLI not set (run cargo xtask bench)");
+        r.note(
+            "cli_in_place",
+            "EXECSAFE_CLI not set (run cargo xtask bench)",
+        );
         return;
     };
     if !rustix::process::geteuid().is_root() {
-        r.note("cli_in_place", "not root: the bench's files are not root-owned");
+        r.note(
+            "cli_in_place",
+            "not root: the bench's files are not root-owned",
+        );
         return;
     }
     let big = big_executable(dir, size);
@@ -106,18 +112,29 @@ pub(super) fn figures(r: &mut Report, dir: &Path, size: usize, spawns: usize) {
     };
     let dynamic = std::env::var_os("EXECSAFE_CLI_DYNAMIC").map(PathBuf::from);
     let mut cases = vec![
-        (&exe, "auto", "cli_true_in_place_vs_env_i", "x env -i (goal <= 1.10)"),
-        (&exe, "memfd", "cli_true_memfd_vs_env_i", "x env -i (goal <= 1.25)"),
+        (
+            &exe,
+            "auto",
+            "cli_true_in_place_vs_env_i",
+            "x env -i (goal <= 1.10)",
+        ),
+        (
+            &exe,
+            "memfd",
+            "cli_true_memfd_vs_env_i",
+            "x env -i (goal <= 1.25)",
+        ),
     ];
     if let Some(d) = dynamic.as_ref().filter(|d| d.is_file() && **d != exe) {
-        cases.push((d, "auto", "cli_true_in_place_dynamic_build_vs_env_i", "x env -i (cargo install's build)"));
+        cases.push((
+            d,
+            "auto",
+            "cli_true_in_place_dynamic_build_vs_env_i",
+            "x env -i (cargo install's build)",
+        ));
     }
     for (cli, backend, name, goal) in cases {
-        let ours = || {
-            (0..batch)
-                .map(|_| run_with(cli, backend, &pin_t, t))
-                .sum()
-        };
+        let ours = || (0..batch).map(|_| run_with(cli, backend, &pin_t, t)).sum();
         let (a, b) = side_by_side(ours, env_i);
         r.add(name, a.as_secs_f64() / b.as_secs_f64(), goal);
     }

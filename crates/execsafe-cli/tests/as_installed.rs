@@ -14,7 +14,9 @@ use common::{Scratch, digest, execsafe, is_root, run, stderr, stdout};
 /// The same restricted environment execsafe gives, for the direct run.
 fn direct(program: &Path, args: &[&OsStr]) -> Output {
     let mut c = Command::new(program);
-    c.args(args).env_clear().env("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+    c.args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
     run(&mut c)
 }
 
@@ -31,7 +33,11 @@ fn through(program: &Path, args: &[&OsStr], backend: &str) -> Output {
 fn same_as_direct(what: &str, program: &Path, args: &[&OsStr]) -> bool {
     let d = direct(program, args);
     let ip = through(program, args, "auto");
-    assert!(stderr(&ip).contains("backend in-place"), "{what}: {}", stderr(&ip));
+    assert!(
+        stderr(&ip).contains("backend in-place"),
+        "{what}: {}",
+        stderr(&ip)
+    );
     assert_eq!(
         (ip.status.code(), stdout(&ip)),
         (d.status.code(), stdout(&d)),
@@ -81,9 +87,16 @@ fn programs_that_find_themselves_run_as_installed() {
     ));
     // A script that reads a file beside itself (root's, in root-owned directories).
     let s = Scratch::new("beside");
-    let script = s.write_exec("show.sh", b"#!/bin/sh\ncat \"$(dirname \"$0\")/data.txt\"\n");
+    let script = s.write_exec(
+        "show.sh",
+        b"#!/bin/sh\ncat \"$(dirname \"$0\")/data.txt\"\n",
+    );
     s.file("data.txt", b"data beside the script\n", 0o644);
-    memfd_same.push(same_as_direct("script reading $(dirname $0)/data.txt", &script, &[]));
+    memfd_same.push(same_as_direct(
+        "script reading $(dirname $0)/data.txt",
+        &script,
+        &[],
+    ));
     assert!(
         memfd_same.iter().any(|same| !same),
         "no check tells a copy from the program: the comparison proves nothing"
@@ -94,17 +107,36 @@ fn programs_that_find_themselves_run_as_installed() {
 /// `$ORIGIN` rpath: from a copy it cannot even start.
 #[test]
 fn the_toolchains_rustc_compiles_a_program_in_place() {
-    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).output().unwrap();
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .unwrap();
     let sysroot = PathBuf::from(String::from_utf8(sysroot.stdout).unwrap().trim());
     let rustc = std::fs::canonicalize(sysroot.join("bin/rustc")).unwrap();
     if std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&rustc).unwrap()) != 0 {
-        eprintln!("{} is not root's: it is copied, not run in place", rustc.display());
+        eprintln!(
+            "{} is not root's: it is copied, not run in place",
+            rustc.display()
+        );
         return;
     }
     let s = Scratch::new("rustc");
-    let src = s.file("hello.rs", b"fn main() { println!(\"hello from a verified rustc\"); }\n", 0o644);
+    let src = s.file(
+        "hello.rs",
+        b"fn main() { println!(\"hello from a verified rustc\"); }\n",
+        0o644,
+    );
     let compile = |backend: &str, out: &Path| {
-        through(&rustc, &[os("--edition=2021"), os("-o"), out.as_os_str(), src.as_os_str()], backend)
+        through(
+            &rustc,
+            &[
+                os("--edition=2021"),
+                os("-o"),
+                out.as_os_str(),
+                src.as_os_str(),
+            ],
+            backend,
+        )
     };
     let out = s.0.join("hello-in-place");
     let c = compile("auto", &out);
@@ -118,7 +150,10 @@ fn the_toolchains_rustc_compiles_a_program_in_place() {
         m.status.code(),
         stderr(&m).lines().last().unwrap_or("")
     );
-    assert!(!m.status.success(), "a copy of rustc ran: this check would not tell them apart");
+    assert!(
+        !m.status.success(),
+        "a copy of rustc ran: this check would not tell them apart"
+    );
 }
 
 #[test]
@@ -137,7 +172,9 @@ fn explicit_in_place_on_an_ineligible_file_exits_125_naming_the_reason() {
         stderr(&o)
     );
     // Auto copies it and -v says why it was not run in place.
-    let o = run(execsafe().args(["run", "-v", "--digest", &pin, "--"]).arg(&t));
+    let o = run(execsafe()
+        .args(["run", "-v", "--digest", &pin, "--"])
+        .arg(&t));
     assert!(o.status.success());
     assert!(
         stderr(&o).contains("backend memfd") && stderr(&o).contains("not in place: group-writable"),
@@ -169,6 +206,10 @@ fn a_memfd_script_execs_in_place() {
     assert!(stderr(&o).contains("backend memfd"), "{}", stderr(&o));
     let out = stdout(&o);
     let (got_pid, zero) = out.trim().split_once(' ').unwrap();
-    assert_eq!(got_pid, pid.to_string(), "execsafe did not exec the script in place");
+    assert_eq!(
+        got_pid,
+        pid.to_string(),
+        "execsafe did not exec the script in place"
+    );
     assert!(zero.starts_with("/proc/self/fd/"), "$0 is {zero}");
 }

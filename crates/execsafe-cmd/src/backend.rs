@@ -45,7 +45,9 @@ impl std::str::FromStr for ExecBackend {
             "in-place" => Ok(Self::InPlace),
             "memfd" => Ok(Self::Memfd),
             "tempdir" => Ok(Self::TempDir),
-            other => Err(format!("unknown backend {other:?} (auto, in-place, memfd, tempdir)")),
+            other => Err(format!(
+                "unknown backend {other:?} (auto, in-place, memfd, tempdir)"
+            )),
         }
     }
 }

@@ -27,7 +27,11 @@ pub struct BoundCommand<'a> {
 }
 
 impl<'a> BoundCommand<'a> {
-    pub(crate) fn new(cmd: Command, owner: &'a RestrictedCommand, setup: Option<io::Error>) -> Self {
+    pub(crate) fn new(
+        cmd: Command,
+        owner: &'a RestrictedCommand,
+        setup: Option<io::Error>,
+    ) -> Self {
         Self { cmd, owner, setup }
     }
 

@@ -51,7 +51,14 @@ struct SealedCopy {
 #[derive(Debug)]
 pub(crate) enum Holder {
     /// The original file, opened and hashed: the fd that runs.
-    InPlace { file: File, basis: InPlace },
+    #[cfg_attr(
+        not(any(target_os = "linux", target_os = "android")),
+        allow(dead_code, reason = "in place executes /proc/self/fd/N: Linux only")
+    )]
+    InPlace {
+        file: File,
+        basis: InPlace,
+    },
     #[cfg(any(target_os = "linux", target_os = "android"))]
     Memfd(execsafe_fs::SealedMemfd),
     TempDir(SecureTempDir),
@@ -114,7 +121,9 @@ impl VerifiedBinary {
     pub fn in_place_basis(&self) -> Option<InPlace> {
         match self.copy.holder {
             Holder::InPlace { basis, .. } => Some(basis),
-            _ => None,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            Holder::Memfd(_) => None,
+            Holder::TempDir(_) => None,
         }
     }
 
@@ -138,7 +147,9 @@ impl VerifiedBinary {
     pub(crate) fn copy_bytes(&self) -> u64 {
         match self.copy.holder {
             Holder::InPlace { .. } => 0,
-            _ => self.copy.size,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            Holder::Memfd(_) => self.copy.size,
+            Holder::TempDir(_) => self.copy.size,
         }
     }
 
@@ -310,7 +321,11 @@ pub(crate) struct Source<'a> {
 impl Source<'_> {
     /// Tee-hash copies `from` (at most `size + 1` bytes) into `to` and checks count and
     /// digest.
-    pub(crate) fn copy_verified(&self, from: impl Read, to: impl std::io::Write) -> Result<(), Error> {
+    pub(crate) fn copy_verified(
+        &self,
+        from: impl Read,
+        to: impl std::io::Write,
+    ) -> Result<(), Error> {
         let (digest, copied) = copy_and_hash(from.take(self.size + 1), to).map_err(|source| {
             if source.raw_os_error() == Some(rustix::io::Errno::FBIG.raw_os_error()) {
                 Error::FileSizeLimit {
@@ -443,14 +458,12 @@ mod linux {
             Ok(placed) => return Ok(placed),
             Err(reason) => reason,
         };
-        match into_memfd(src)? {
-            Ok(sealed) => Ok(placed(sealed, Some(not_in_place))),
-            Err(_) => {
-                let mut from = src.file;
-                from.rewind().map_err(|e| copy_err(src, e))?;
-                placed_in_temp_dir(src, from, Some(not_in_place))
-            }
+        if let Ok(sealed) = into_memfd(src)? {
+            return Ok(placed(sealed, Some(not_in_place)));
         }
+        let mut from = src.file;
+        from.rewind().map_err(|e| copy_err(src, e))?;
+        placed_in_temp_dir(src, from, Some(not_in_place))
     }
 }
 

@@ -97,5 +97,8 @@ fn victim(dir: &Path) {
     assert!(fd_ran_verified > 0, "nothing was verified in place");
     // The attack was live: the path named the attacker's file after the hash.
     assert!(attack::field(&report, "swaps") > 0, "{report}");
-    assert!(path_ran_attackers > 0, "the attacker never won the race on the path");
+    assert!(
+        path_ran_attackers > 0,
+        "the attacker never won the race on the path"
+    );
 }

@@ -81,11 +81,18 @@ fn victim(script_path: &Path) {
         ],
     );
     let mut evil = [0usize; 2];
-    for (i, backend) in [ExecBackend::TempDir, ExecBackend::Auto].into_iter().enumerate() {
+    for (i, backend) in [ExecBackend::TempDir, ExecBackend::Auto]
+        .into_iter()
+        .enumerate()
+    {
         for _ in 0..RUNS {
             let (used, out) = run(script_path, &pin, backend);
             if backend == ExecBackend::Auto {
-                assert_eq!(used, ExecBackend::Memfd, "the host's own script is not in place");
+                assert_eq!(
+                    used,
+                    ExecBackend::Memfd,
+                    "the host's own script is not in place"
+                );
             }
             match out.as_str() {
                 "evil" => evil[i] += 1,
@@ -100,7 +107,10 @@ fn victim(script_path: &Path) {
         evil[0], evil[1]
     );
     // The attack is live: it wins against the temp-dir copy…
-    assert!(evil[0] > 0, "the attacker never reached the temp-dir copy: {report}");
+    assert!(
+        evil[0] > 0,
+        "the attacker never reached the temp-dir copy: {report}"
+    );
     // …and never against the sealed memfd.
     assert_eq!(evil[1], 0, "the sealed memfd ran a rewritten script");
     // The script still came from the verified file (the original was never touched).

@@ -107,7 +107,8 @@ fn shebang_script_from_a_memfd_reads_the_sealed_fd_it_inherited() {
     assert_eq!(text.lines().next().unwrap(), n.to_str().unwrap());
     let fd = n.file_name().unwrap().to_str().unwrap();
     assert!(
-        text.lines().any(|l| l.contains(&format!(" {fd} -> /memfd:execsafe:x.sh"))),
+        text.lines()
+            .any(|l| l.contains(&format!(" {fd} -> /memfd:execsafe:x.sh"))),
         "{text}"
     );
     let _ = Error::InvalidEnvKey { key: String::new() }; // keep the import used

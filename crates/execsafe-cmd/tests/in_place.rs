@@ -32,8 +32,9 @@ fn opts(backend: ExecBackend) -> CommandOptions {
 }
 
 fn readlink_self_exe(v: &execsafe_cmd::VerifiedBinary) -> String {
-    let cmd = RestrictedCommand::from_verified(v.clone(), ["/proc/self/exe"], &opts(ExecBackend::Auto))
-        .unwrap();
+    let cmd =
+        RestrictedCommand::from_verified(v.clone(), ["/proc/self/exe"], &opts(ExecBackend::Auto))
+            .unwrap();
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{out:?}");
     String::from_utf8(out.stdout).unwrap()
@@ -51,7 +52,11 @@ fn a_root_owned_binary_runs_in_place_from_the_hashed_fd() {
     assert_eq!(v.backend(), ExecBackend::InPlace);
     assert_eq!(v.in_place_basis(), Some(InPlace::RootOwned));
     assert!(v.not_in_place().is_none());
-    assert!(v.exec_path().starts_with("/proc/self/fd/"), "{}", v.exec_path().display());
+    assert!(
+        v.exec_path().starts_with("/proc/self/fd/"),
+        "{}",
+        v.exec_path().display()
+    );
     // The program finds itself: /proc/self/exe names the real file, as in a direct run.
     let direct = Command::new(&rl).arg("/proc/self/exe").output().unwrap();
     assert_eq!(readlink_self_exe(&v).as_bytes(), direct.stdout);
@@ -91,8 +96,17 @@ fn a_group_writable_root_file_is_copied_and_explicit_in_place_names_why() {
     assert_eq!(v.not_in_place(), Some(&NotInPlace::GroupWritable));
     let err = verified_binary_with(&t, &pin(&t), ExecBackend::InPlace).unwrap_err();
     let msg = err.to_string();
-    assert!(matches!(err, Error::BackendUnavailable { backend: ExecBackend::InPlace, .. }));
-    assert!(msg.contains("group-writable") && msg.contains(t.to_str().unwrap()), "{msg}");
+    assert!(matches!(
+        err,
+        Error::BackendUnavailable {
+            backend: ExecBackend::InPlace,
+            ..
+        }
+    ));
+    assert!(
+        msg.contains("group-writable") && msg.contains(t.to_str().unwrap()),
+        "{msg}"
+    );
     std::fs::set_permissions(&t, std::fs::Permissions::from_mode(0o757)).unwrap();
     let v = verified_binary_with(&t, &pin(&t), ExecBackend::Auto).unwrap();
     assert_eq!(v.not_in_place(), Some(&NotInPlace::OtherWritable));
@@ -110,16 +124,18 @@ fn the_hosts_own_file_is_copied_unless_immutable() {
         let v = verified_binary_with(&f, &pin(&f), ExecBackend::Auto).unwrap();
         assert_eq!(v.backend(), ExecBackend::Memfd);
         assert_eq!(v.not_in_place(), Some(&NotInPlace::Owner { uid: 65534 }));
-        assert!(RestrictedCommand::from_verified(v, [] as [&str; 0], &opts(ExecBackend::Auto))
-            .unwrap()
-            .status()
-            .unwrap()
-            .success());
+        assert!(
+            RestrictedCommand::from_verified(v, [] as [&str; 0], &opts(ExecBackend::Auto))
+                .unwrap()
+                .status()
+                .unwrap()
+                .success()
+        );
         let v = verified_binary_with(&immutable, &pin(&immutable), ExecBackend::Auto).unwrap();
         assert_eq!(v.backend(), ExecBackend::InPlace, "{:?}", v.not_in_place());
         assert_eq!(v.in_place_basis(), Some(InPlace::Immutable));
-        let cmd = RestrictedCommand::from_verified(v, [] as [&str; 0], &opts(ExecBackend::Auto))
-            .unwrap();
+        let cmd =
+            RestrictedCommand::from_verified(v, [] as [&str; 0], &opts(ExecBackend::Auto)).unwrap();
         assert!(cmd.status().unwrap().success());
         println!("1 passed");
         return;
@@ -136,7 +152,10 @@ fn the_hosts_own_file_is_copied_unless_immutable() {
     }
     let chattr = |flag: &str| {
         let st = Command::new("chattr").arg(flag).arg(&imm).status().unwrap();
-        assert!(st.success(), "chattr {flag} failed (a filesystem without inode flags?)");
+        assert!(
+            st.success(),
+            "chattr {flag} failed (a filesystem without inode flags?)"
+        );
     };
     chattr("+i");
     let envs = [
@@ -186,10 +205,11 @@ fn a_script_runs_in_place_by_its_path_only_when_root_owns_every_directory() {
         "{:?}",
         v.not_in_place()
     );
-    let out = RestrictedCommand::from_verified(v.clone(), [] as [&str; 0], &opts(ExecBackend::Auto))
-        .unwrap()
-        .output()
-        .unwrap();
+    let out =
+        RestrictedCommand::from_verified(v.clone(), [] as [&str; 0], &opts(ExecBackend::Auto))
+            .unwrap()
+            .output()
+            .unwrap();
     let first = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         first.lines().next().unwrap(),
@@ -231,6 +251,16 @@ fn a_cached_in_place_handle_survives_an_upgrade_that_renames_over_the_path() {
     ));
 }
 
+/// Unmounts a FUSE mount on drop.
+struct Unmount<'a>(&'a Path);
+
+impl Drop for Unmount<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("fusermount3").arg("-u").arg(self.0).status();
+        let _ = Command::new("umount").arg(self.0).status();
+    }
+}
+
 /// A FUSE mount (`bindfs --force-user=root`) presents the attacker's file as root-owned
 /// 0755: the server could serve other bytes on the next read, so it is copied.
 #[test]
@@ -259,22 +289,22 @@ fn a_fuse_file_presented_as_root_owned_is_copied_never_in_place() {
         .status()
         .unwrap();
     assert!(st.success(), "bindfs failed (no /dev/fuse?)");
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("fusermount3").arg("-u").arg(self.0).status();
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
     let _unmount = Unmount(&mnt);
     let shown = mnt.join("tool");
     let meta = std::fs::metadata(&shown).unwrap();
-    assert_eq!(std::os::unix::fs::MetadataExt::uid(&meta), 0, "bindfs shows it as root's");
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::uid(&meta),
+        0,
+        "bindfs shows it as root's"
+    );
     assert_eq!(meta.permissions().mode() & 0o7777, 0o755);
     let v = verified_binary_with(&shown, &pin(&shown), ExecBackend::Auto).unwrap();
     assert_eq!(v.backend(), ExecBackend::Memfd);
     assert!(
-        matches!(v.not_in_place(), Some(NotInPlace::Filesystem { name: "fuse", .. })),
+        matches!(
+            v.not_in_place(),
+            Some(NotInPlace::Filesystem { name: "fuse", .. })
+        ),
         "{:?}",
         v.not_in_place()
     );

@@ -141,6 +141,10 @@ const REMOTE_FILESYSTEMS: &[(&str, u64)] = &[
 
 /// The facts the decision rests on, read from an open fd by [`InPlaceFacts::of`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one independent fact the kernel reports; an enum would merge them"
+)]
 pub struct InPlaceFacts {
     /// `st_mode` (type and permission bits).
     pub mode: u32,
@@ -291,12 +295,11 @@ mod linux {
             Err(Errno::NOTTY | Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => false,
             Err(e) => return Err(sys("ioctl(FS_IOC_GETFLAGS)")(e)),
         };
-        let verity =
-            rustix::fs::statx(file, "", AtFlags::EMPTY_PATH, StatxFlags::BASIC_STATS)
-                .is_ok_and(|x| x.stx_attributes.contains(StatxAttributes::VERITY));
+        let verity = rustix::fs::statx(file, "", AtFlags::EMPTY_PATH, StatxFlags::BASIC_STATS)
+            .is_ok_and(|x| x.stx_attributes.contains(StatxAttributes::VERITY));
         let euid = rustix::process::geteuid().as_raw();
-        let egid = rustix::process::getegid().as_raw();
-        let in_group = egid == st.st_gid
+        let group = rustix::process::getegid().as_raw();
+        let in_group = group == st.st_gid
             || rustix::process::getgroups()
                 .map_err(sys("getgroups"))?
                 .iter()
@@ -416,7 +419,10 @@ mod tests {
 
     #[test]
     fn every_reason_names_its_fact() {
-        assert_eq!(NotInPlace::Owner { uid: 1000 }.to_string(), "owned by uid 1000");
+        assert_eq!(
+            NotInPlace::Owner { uid: 1000 }.to_string(),
+            "owned by uid 1000"
+        );
         assert!(
             NotInPlace::Filesystem {
                 name: "fuse",

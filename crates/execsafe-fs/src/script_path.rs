@@ -50,8 +50,8 @@ pub fn check_script_path(file: &File, path: &Path) -> Result<PathBuf, NotInPlace
     };
     let flags = crate::base_dir::TRAVERSE | OFlags::DIRECTORY | OFlags::CLOEXEC;
     let mut here = PathBuf::from("/");
-    let mut fd: OwnedFd = rustix::fs::openat(CWD, "/", flags, Mode::empty())
-        .map_err(|e| sys("openat")(e.into()))?;
+    let mut fd: OwnedFd =
+        rustix::fs::openat(CWD, "/", flags, Mode::empty()).map_err(|e| sys("openat")(e.into()))?;
     check_dir(&fd, &here)?;
     for name in dirs {
         here.push(name);
@@ -61,11 +61,11 @@ pub fn check_script_path(file: &File, path: &Path) -> Result<PathBuf, NotInPlace
     }
     let st = rustix::fs::statat(&fd, *file_name, AtFlags::SYMLINK_NOFOLLOW)
         .map_err(|e| sys("fstatat")(e.into()))?;
-    let named = FileIdentity {
+    let at_path = FileIdentity {
         dev: crate::stat::dev(&st),
         ino: crate::stat::ino(&st),
     };
-    if named == held {
+    if at_path == held {
         Ok(resolved)
     } else {
         Err(NotInPlace::PathChanged)
@@ -86,7 +86,9 @@ fn check_dir(fd: impl AsFd, here: &Path) -> Result<(), NotInPlace> {
     }
     let mode = crate::stat::mode(&st);
     if mode & 0o022 != 0 && mode & 0o1000 == 0 {
-        return Err(unsafe_dir("group- or world-writable without the sticky bit"));
+        return Err(unsafe_dir(
+            "group- or world-writable without the sticky bit",
+        ));
     }
     Ok(())
 }
