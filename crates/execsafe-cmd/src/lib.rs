@@ -10,14 +10,23 @@
 //! processes of the **same** user (an earlier untrusted child still running).
 //!
 //! * [`verified_binary_with`] parses the pin first, opens the binary with no symlink
-//!   following and regular files only, copies it **while** hashing it (one read per
-//!   byte), checks the byte count against `fstat` and the digest against the pin, and
-//!   only then hands out the **copy** — a sealed memfd (Linux) or a file in a sealed
-//!   private temp dir. What runs is what was hashed, whatever happens to the original.
-//! * **Memfd** (the default for binaries on Linux): while the copy is writable the
-//!   process is not dumpable, so no process of the same user can open
-//!   `/proc/<pid>/fd/N` and write into it before the seal; after the seal nobody can.
-//! * **Temp dir** (scripts; hosts without executable memfds or procfs): the base
+//!   following and regular files only, hashes it through that fd (copying it **while**
+//!   hashing it when a copy is needed: one read per byte), checks the byte count against
+//!   `fstat` and the digest against the pin, and only then hands out what runs. What
+//!   runs is what was hashed, whatever happens to the path.
+//! * **In place** (the first choice of `Auto`, Linux): when nobody but root can change
+//!   the file (`execsafe_fs::in_place_check`: root-owned without group/other write, or
+//!   immutable, or fs-verity, on a local filesystem), there is no copy: the fd that was
+//!   hashed is executed as `/proc/self/fd/N`, so the program runs as installed
+//!   (`/proc/self/exe`, `$ORIGIN`, setuid bits). A rename over the path during the hash
+//!   changes nothing that runs. A `#!` script runs by its resolved path only when every
+//!   directory to it is root-owned and not writable by others.
+//! * **Memfd** (everything else on Linux, scripts included): while the copy is writable
+//!   the process is not dumpable, so no process of the same user can open
+//!   `/proc/<pid>/fd/N` and write into it before the seal; after the seal nobody can. A
+//!   script's child inherits the sealed fd at the same number N (command-fds), so its
+//!   interpreter opens the verified bytes; its `$0` is `/proc/self/fd/N`.
+//! * **Temp dir** (hosts without executable memfds or procfs, or when asked): the base
 //!   directory is resolved once and every directory from `/` to it must be safe from
 //!   other users, so the path that runs cannot be redirected by another user. It cannot be
 //!   made safe against the *same* user, who can `chmod` their own files: prefer the memfd.
@@ -28,10 +37,11 @@
 //! * A copy lives exactly as long as a handle on it ([`VerifiedBinary`], held by commands
 //!   and by children of scripts); every error path removes what it created.
 //!
-//! Not covered: root and `CAP_SYS_PTRACE` holders, the child's own behaviour, resources
-//! the binary finds next to itself (`$ORIGIN` rpaths break when it runs from a copy), and
-//! the host's own environment: any same-user child can read `/proc/<host pid>/environ`
-//! unless the host is non-dumpable.
+//! Not covered: root and `CAP_SYS_PTRACE` holders, the child's own behaviour, what the
+//! program loads (shared libraries and a script's interpreter are trusted like the
+//! system's own), resources a **copied** binary finds next to itself (`$ORIGIN` breaks on
+//! a memfd), and the host's own environment: any same-user child can read
+//! `/proc/<host pid>/environ` unless the host is non-dumpable.
 //!
 //! Unix only (`cfg(unix)`); the memfd backend is Linux only. Feature `tokio`:
 //! `RestrictedCommand::spawn_tokio`.
