@@ -59,7 +59,7 @@ pub(crate) enum Command {
     /// Verify PROGRAM against a pin and run the verified copy with a restricted
     /// environment.
     #[command(
-        after_help = "Examples:\n  execsafe run --digest \"$(execsafe digest /usr/bin/env | cut -d' ' -f1)\" -- /usr/bin/env\n  execsafe run --digest sha256:… --secret GITHUB_TOKEN -- ./collector --json\n  execsafe run --pins tools.pins -- curl --version\n  execsafe run --sums SHA256SUMS -- ./tool --help\n\nThe pin: --digest, an entry of a pin file (--pins, or EXECSAFE_PINS), or PROGRAM's line\nin a sha256sum file (--sums). Nothing is read from the current directory implicitly.\n\nExit status: the child's (a memfd copy is exec'd in place: the program's own status);\n128+N if a supervised child died of signal N; 125 execsafe failed (arguments,\nverification, refused input); 126 cannot execute; 127 not found."
+        after_help = "Examples:\n  execsafe run --digest \"$(execsafe digest /usr/bin/env | cut -d' ' -f1)\" -- /usr/bin/env\n  execsafe run --digest sha256:… --secret GITHUB_TOKEN -- ./collector --json\n  execsafe run --pins tools.pins -- curl --version\n  execsafe run --sums SHA256SUMS -- ./tool --help\n\nThe pin: --digest, an entry of a pin file (--pins, or EXECSAFE_PINS), or PROGRAM's line\nin a sha256sum file (--sums). Nothing is read from the current directory implicitly.\n\nEvery descriptor from 3 up is closed on exec unless kept with --keep-fd N.\n\nExit status: the child's (in place and memfd: exec'd, the program's own status);\n128+N if a supervised child died of signal N; 125 execsafe failed (arguments,\nverification, refused input); 126 cannot execute; 127 not found."
     )]
     Run(RunArgs),
     /// Print the environment a child would get, one KEY=VALUE per line.
@@ -75,6 +75,21 @@ pub(crate) enum Command {
         after_help = "Examples:\n  execsafe verify --pins tools.pins\n  execsafe verify --pins tools.pins curl git\n  execsafe verify --sums SHA256SUMS     # prints what `sha256sum -c` prints\n\nExit status: 0 all OK; 1 any FAILED; 125 the pin or sums file itself was refused."
     )]
     Verify(VerifyArgs),
+    /// What holds on this host: executable memfds, procfs, Yama ptrace_scope, the temp
+    /// base; for each PATH, the backend `run` would use and why.
+    #[command(
+        after_help = "Examples:\n  execsafe doctor\n  execsafe doctor /usr/bin/curl ./deploy.sh\n  execsafe doctor --json /usr/bin/curl\n\nExit status: 0; 125 when a PATH cannot be opened safely (missing, a symlink, not a\nregular file)."
+    )]
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DoctorArgs {
+    /// One JSON object on stdout instead of lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Programs to check.
+    pub(crate) paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +222,10 @@ pub(crate) struct RunArgs {
     /// else a sealed memfd, else a temp dir), in-place, memfd or tempdir.
     #[arg(long, default_value = "auto", value_parser = ExecBackend::from_str)]
     pub(crate) backend: ExecBackend,
+    /// Pass file descriptor N to the program (repeatable). Every other descriptor from 3
+    /// up is closed on exec, as sudo does; N must be open.
+    #[arg(long = "keep-fd", value_name = "N")]
+    pub(crate) keep_fds: Vec<i32>,
     /// Refuse programs larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_size: Option<u64>,

@@ -7,6 +7,7 @@
 
 mod args;
 mod digest_cmd;
+mod doctor_cmd;
 mod env_cmd;
 mod exit;
 mod pin_cmd;
@@ -26,6 +27,7 @@ fn main() -> std::process::ExitCode {
         args::Command::Env(a) => env_cmd::run(&a),
         args::Command::Pin(a) => pin_cmd::run(&a),
         args::Command::Verify(a) => verify_cmd::run(&a),
+        args::Command::Doctor(a) => doctor_cmd::run(&a),
     };
     std::process::ExitCode::from(code)
 }

@@ -18,8 +18,10 @@ use crate::signals;
 
 /// Verifies and runs; returns the exit status to use (or does not return: exec in place).
 ///
-/// 1. execsafe makes itself non-dumpable, so no process of the same user — the child
-///    included — can read `/proc/<pid>/environ` (the credentials execsafe was given).
+/// 1. execsafe hardens itself (`harden_process`): non-dumpable, so no process of the same
+///    user — the child included — can read `/proc/<pid>/environ` (the credentials
+///    execsafe was given) or attach to it; and every inherited descriptor from 3 up is
+///    close-on-exec except those kept with `--keep-fd` (each must be open).
 /// 2. Signal handlers go in before verification: a SIGTERM while a large binary is
 ///    copied is honoured after the copy is removed, never by dying with a copy on disk.
 /// 3. When nothing needs cleaning up (in place, a memfd copy — scripts included — or
@@ -45,9 +47,8 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
             return FAILURE;
         }
     };
-    if let Err(e) = make_non_dumpable() {
-        report("prctl(PR_SET_DUMPABLE, 0)", &e);
-        return FAILURE;
+    if let Err(code) = harden(&args.keep_fds) {
+        return code;
     }
     let (path, pin) = match pinned(args, program, &opts) {
         Ok(found) => found,
@@ -106,23 +107,22 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
     }
 }
 
-/// `prctl(PR_SET_DUMPABLE, 0)`: `/proc/<pid>/environ` (and `mem`, `fd/`) become
-/// root-owned and closed to every process of the same user. The program gets a fresh
+/// Refuses a `--keep-fd` that is not open (naming it), then `harden_process(keep)`:
+/// `/proc/<pid>/environ` (and `mem`, `fd/`) become root-owned and closed to every process
+/// of the same user, and only the kept fds survive `execve`. The program gets a fresh
 /// dumpable state at `execve`.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn make_non_dumpable() -> io::Result<()> {
-    use rustix::process::{DumpableBehavior, set_dumpable_behavior};
-    set_dumpable_behavior(DumpableBehavior::NotDumpable).map_err(Into::into)
-}
-
-/// Elsewhere there is no `/proc/<pid>/environ` to close (nothing to do).
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "same signature as the Linux version"
-)]
-fn make_non_dumpable() -> io::Result<()> {
-    Ok(())
+fn harden(keep: &[i32]) -> Result<(), u8> {
+    let open = execsafe::open_fds(0);
+    if let Some(fd) = keep.iter().find(|fd| !open.contains(fd)) {
+        say(&format!(
+            "run: --keep-fd {fd}: file descriptor {fd} is not open"
+        ));
+        return Err(FAILURE);
+    }
+    execsafe::harden_process(keep).map_err(|e| {
+        report("harden_process (prctl(PR_SET_DUMPABLE, 0))", &e);
+        FAILURE
+    })
 }
 
 /// The program's path and its pin (`None` with `--no-verify`), from `--digest`, a pin file

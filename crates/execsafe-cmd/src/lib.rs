@@ -76,6 +76,7 @@ mod fork_lock;
 mod in_place;
 mod name;
 mod options;
+mod plan;
 mod spawn;
 #[cfg(feature = "tokio")]
 mod tokio_spawn;
@@ -91,7 +92,9 @@ pub use child_env::{build_child_env, missing_secrets};
 pub use command::RestrictedCommand;
 pub use error::Error;
 pub use execsafe_digest::{Digest, hash_reader, parse_digest};
+pub use execsafe_fs::harden_process;
 pub use options::CommandOptions;
+pub use plan::{AutoPlan, auto_plan};
 pub use spawn::etxtbsy_retries;
 pub use verified::{
     VerifiedBinary, verified_binary_fd, verified_binary_with, verified_binary_with_limit,

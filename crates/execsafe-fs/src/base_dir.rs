@@ -153,3 +153,19 @@ fn check_component(fd: &OwnedFd, base: &Path, here: &Path) -> Result<(), FsError
     }
     Ok(())
 }
+
+/// The base directory private temp dirs would be created in, resolved and checked (see
+/// `secure_temp_dir`): `XDG_RUNTIME_DIR` when private, else `TMPDIR`, else `/tmp`, every
+/// directory from `/` to it owned by root or the euid and not writable by others unless
+/// sticky.
+///
+/// Syscalls: those of the check (`realpath`, `openat(O_PATH|O_NOFOLLOW)` and `fstat` per
+/// component, `stat`).
+///
+/// # Errors
+///
+/// [`FsError::UnsafeBase`] or [`FsError::UnsafeAncestor`] naming what is wrong;
+/// [`FsError::Io`].
+pub fn temp_base() -> Result<PathBuf, FsError> {
+    choose_base().map(|b| b.path)
+}

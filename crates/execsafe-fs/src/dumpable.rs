@@ -20,12 +20,25 @@ use rustix::process::{DumpableBehavior, dumpable_behavior, set_dumpable_behavior
 struct State {
     holders: usize,
     previous: Option<DumpableBehavior>,
+    /// `harden_process` ran: never dumpable again, whatever a guard recorded.
+    hardened: bool,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     holders: 0,
     previous: None,
+    hardened: false,
 });
+
+/// Makes the process non-dumpable for the rest of its life: a guard dropped later
+/// restores nothing. Syscall: `prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE)`.
+pub(crate) fn never_dumpable() -> rustix::io::Result<()> {
+    let mut st = state();
+    set_dumpable_behavior(DumpableBehavior::NotDumpable)?;
+    st.hardened = true;
+    st.previous = st.previous.map(|_| DumpableBehavior::NotDumpable);
+    Ok(())
+}
 
 fn state() -> MutexGuard<'static, State> {
     STATE.lock().unwrap_or_else(PoisonError::into_inner)
@@ -62,6 +75,7 @@ impl Drop for NotDumpable {
         if st.holders == 0
             && let Some(previous) = st.previous.take()
             && previous != DumpableBehavior::NotDumpable
+            && !st.hardened
         {
             // Cannot fail for a value PR_GET_DUMPABLE returned; nothing to report from Drop.
             let _ = set_dumpable_behavior(previous);

@@ -16,6 +16,8 @@
 //!   base directory is refused when another user could swap entries in it. The handle
 //!   removes everything on `Drop` — also after [`SecureTempDir::seal`], also for
 //!   non-root users (the Go package leaked every sealed copy there).
+//! * [`harden_process`] is the first call of a host that runs untrusted children:
+//!   non-dumpable for good, and close-on-exec on every inherited fd ≥ 3 not kept.
 //! * [`write_secure_config_file`] writes `config.json` 0600 in such a directory.
 //! * On Linux, [`ExecMemfd`] is an anonymous executable file that is sealed read-only
 //!   (`F_SEAL_SEAL|SHRINK|GROW|WRITE`, read back with `F_GET_SEALS`): nothing on disk, no
@@ -37,6 +39,7 @@ mod config;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod dumpable;
 mod error;
+mod harden;
 mod identity;
 mod in_place;
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -50,8 +53,10 @@ mod script_path;
 mod stat;
 mod temp_dir;
 
+pub use base_dir::temp_base;
 pub use config::{CONFIG_FILE_NAME, SecureConfigFile, write_secure_config_file};
 pub use error::{FileKind, FsError};
+pub use harden::{harden_process, open_fds};
 pub use identity::{FileIdentity, fstat_inode};
 pub use in_place::{
     InPlace, InPlaceFacts, LOCAL_FILESYSTEMS, NotInPlace, check_script_path, in_place_check,
