@@ -75,7 +75,7 @@ pub(crate) enum Command {
         after_help = "Examples:\n  execsafe verify --pins tools.pins\n  execsafe verify --pins tools.pins curl git\n  execsafe verify --sums SHA256SUMS     # prints what `sha256sum -c` prints\n\nExit status: 0 all OK; 1 any FAILED; 125 the pin or sums file itself was refused."
     )]
     Verify(VerifyArgs),
-    /// What holds on this host: executable memfds, procfs, Yama ptrace_scope, the temp
+    /// What holds on this host: executable memfds, procfs, Yama's `ptrace_scope`, the temp
     /// base; for each PATH, the backend `run` would use and why.
     #[command(
         after_help = "Examples:\n  execsafe doctor\n  execsafe doctor /usr/bin/curl ./deploy.sh\n  execsafe doctor --json /usr/bin/curl\n\nExit status: 0; 125 when a PATH cannot be opened safely (missing, a symlink, not a\nregular file)."

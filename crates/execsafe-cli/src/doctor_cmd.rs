@@ -108,18 +108,17 @@ fn temp_base() -> Fact {
 /// The backend `run` would use for `path`, and why; `Err` = a bad argument.
 fn path_line(path: &Path) -> Result<(String, Value), String> {
     let plan = auto_plan(path).map_err(|e| e.to_string())?;
-    let why = match plan.backend {
-        ExecBackend::InPlace => plan.in_place.map_or_else(String::new, |b| b.to_string()),
-        _ => {
-            let mut why = plan
-                .not_in_place
-                .as_ref()
-                .map_or_else(String::new, |r| format!("not in place: {r}"));
-            if let Some(no) = plan.no_memfd {
-                why.push_str(&format!("; no memfd: {no}"));
-            }
-            why
+    let why = if plan.backend == ExecBackend::InPlace {
+        plan.in_place.map_or_else(String::new, |b| b.to_string())
+    } else {
+        let mut why = plan
+            .not_in_place
+            .as_ref()
+            .map_or_else(String::new, |r| format!("not in place: {r}"));
+        if let Some(no) = plan.no_memfd {
+            why = format!("{why}; no memfd: {no}");
         }
+        why
     };
     let text = format!("{}: {} ({why})", path.display(), plan.backend);
     let value = json!({
