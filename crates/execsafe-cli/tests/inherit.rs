@@ -52,15 +52,15 @@ fn dash() -> std::path::PathBuf {
 }
 
 /// (label, extra args, program, program args, expected backend).
-fn cases(
-    s: &Scratch,
-) -> Vec<(
+type Case = (
     &'static str,
     Vec<&'static str>,
     std::path::PathBuf,
     Vec<&'static str>,
     &'static str,
-)> {
+);
+
+fn cases(s: &Scratch) -> Vec<Case> {
     let script = s.write_exec("probe.sh", format!("#!/bin/sh\n{PROBE}\n").as_bytes());
     if is_root() {
         std::os::unix::fs::chown(&script, Some(65534), Some(65534)).unwrap(); // not in place
