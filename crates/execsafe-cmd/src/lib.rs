@@ -43,6 +43,13 @@
 //! a memfd), and the host's own environment: any same-user child can read
 //! `/proc/<host pid>/environ` unless the host is non-dumpable.
 //!
+//! **A host that runs untrusted children calls [`harden_process`] first** (re-exported
+//! from `execsafe-fs`): non-dumpable for the rest of its life and close-on-exec on every
+//! inherited fd ≥ 3 it does not keep. Without it a same-uid child can read the host's
+//! `/proc/<pid>/environ` (and `ptrace` it where Yama allows), and every fd the host
+//! inherited without close-on-exec reaches every child: `std::process::Command` cannot
+//! change that without `unsafe`.
+//!
 //! Unix only (`cfg(unix)`); the memfd backend is Linux only. Feature `tokio`:
 //! `RestrictedCommand::spawn_tokio`.
 //!
