@@ -59,7 +59,7 @@ pub(crate) enum Command {
     /// Verify PROGRAM against a pin and run the verified copy with a restricted
     /// environment.
     #[command(
-        after_help = "Examples:\n  execsafe run --digest \"$(execsafe digest /usr/bin/env | cut -d' ' -f1)\" -- /usr/bin/env\n  execsafe run --digest sha256:… --secret GITHUB_TOKEN -- ./collector --json\n  execsafe run --pins tools.pins -- curl --version\n  execsafe run --sums SHA256SUMS -- ./tool --help\n\nThe pin: --digest, an entry of a pin file (--pins, or EXECSAFE_PINS), or PROGRAM's line\nin a sha256sum file (--sums). Nothing is read from the current directory implicitly.\n\nEvery descriptor from 3 up is closed on exec unless kept with --keep-fd N.\n\nExit status: the child's (in place and memfd: exec'd, the program's own status);\n128+N if a supervised child died of signal N; 125 execsafe failed (arguments,\nverification, refused input); 126 cannot execute; 127 not found."
+        after_help = "Examples:\n  execsafe run --digest \"$(execsafe digest /usr/bin/env | cut -d' ' -f1)\" -- /usr/bin/env\n  execsafe run --digest sha256:… --secret GITHUB_TOKEN -- ./collector --json\n  execsafe run --pins tools.pins -- curl --version\n  execsafe run --sums SHA256SUMS -- ./tool --help\n\nThe pin: --digest, an entry of a pin file (--pins, or EXECSAFE_PINS), or PROGRAM's line\nin a sha256sum file (--sums). Nothing is read from the current directory implicitly.\n\nEvery descriptor from 3 up is closed on exec unless kept with --keep-fd N.\n\nEvidence (--evidence FILE): one JSON line per run, written with one write(2) before the\nprogram starts: time (RFC 3339 UTC), program, pin_source (digest | pins:FILE | sums:FILE\n| none), verified, sha256, size, backend, exec_path, original_path, interpreter,\nin_place / not_in_place (why), env_keys (names only, never values), kept_fds, pid,\nsupervised. A supervised run adds {time, program, pid, child_pid, exit: {code|signal}};\na refusal writes {time, program, pin_source, refused: REASON, pid}.\n\nExit status: the child's (in place and memfd: exec'd, the program's own status);\n128+N if a supervised child died of signal N; 125 execsafe failed (arguments,\nverification, refused input); 126 cannot execute; 127 not found."
     )]
     Run(RunArgs),
     /// Print the environment a child would get, one KEY=VALUE per line.
@@ -72,7 +72,7 @@ pub(crate) enum Command {
     Pin(PinArgs),
     /// Check pins without running anything: `NAME: OK` or `NAME: FAILED (reason)`.
     #[command(
-        after_help = "Examples:\n  execsafe verify --pins tools.pins\n  execsafe verify --pins tools.pins curl git\n  execsafe verify --sums SHA256SUMS     # prints what `sha256sum -c` prints\n\nExit status: 0 all OK; 1 any FAILED; 125 the pin or sums file itself was refused."
+        after_help = "Examples:\n  execsafe verify --pins tools.pins\n  execsafe verify --pins tools.pins curl git\n  execsafe verify --sums SHA256SUMS     # prints what `sha256sum -c` prints\n  execsafe verify --pins tools.pins --json   # {\"name\":…,\"path\":…,\"ok\":…,\"reason\":…} per line\n\nExit status: 0 all OK; 1 any FAILED; 125 the pin or sums file itself was refused."
     )]
     Verify(VerifyArgs),
     /// What holds on this host: executable memfds, procfs, Yama's `ptrace_scope`, the temp
@@ -139,6 +139,9 @@ pub(crate) struct VerifyArgs {
     /// Only these entries of the pin file (default: all, in file order).
     #[arg(value_name = "NAME", conflicts_with = "sums")]
     pub(crate) names: Vec<String>,
+    /// One JSON object per entry on stdout: name, path, ok, reason (null when ok).
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Options shared by `run` and `env`: how the child environment is built.
@@ -222,6 +225,10 @@ pub(crate) struct RunArgs {
     /// else a sealed memfd, else a temp dir), in-place, memfd or tempdir.
     #[arg(long, default_value = "auto", value_parser = ExecBackend::from_str)]
     pub(crate) backend: ExecBackend,
+    /// Append a JSON record of this run to FILE (created 0600; refused when others can
+    /// write it, or a symlink). Default: $EXECSAFE_EVIDENCE. See "Evidence" below.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) evidence: Option<PathBuf>,
     /// Pass file descriptor N to the program (repeatable). Every other descriptor from 3
     /// up is closed on exec, as sudo does; N must be open.
     #[arg(long = "keep-fd", value_name = "N")]

@@ -9,6 +9,7 @@ mod args;
 mod digest_cmd;
 mod doctor_cmd;
 mod env_cmd;
+mod evidence;
 mod exit;
 mod pin_cmd;
 mod pin_source;

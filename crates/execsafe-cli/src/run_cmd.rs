@@ -11,7 +11,8 @@ use execsafe::{CommandOptions, Error, FsError, RestrictedCommand, missing_secret
 use execsafe_cli::sums::find;
 
 use crate::args::RunArgs;
-use crate::exit::{CANNOT_EXECUTE, FAILURE, NOT_FOUND, report, say};
+use crate::evidence::Recorder;
+use crate::exit::{CANNOT_EXECUTE, FAILURE, NOT_FOUND, chain, report, say};
 use crate::pin_source::{load_pins, load_sums, pins_path, sums_path};
 use crate::resolve::resolve;
 use crate::signals;
@@ -35,6 +36,13 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
         say("run: missing PROGRAM");
         return FAILURE;
     };
+    let mut rec = match Recorder::open(args, program) {
+        Ok(r) => r,
+        Err(msg) => {
+            say(&msg); // nothing can be recorded, nothing runs
+            return FAILURE;
+        }
+    };
     let opts = match args.env.command_options() {
         Ok(o) => CommandOptions {
             work_dir: args.workdir.clone(),
@@ -42,18 +50,16 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
             max_size: args.max_size,
             ..o
         },
-        Err(msg) => {
-            say(&msg);
-            return FAILURE;
-        }
+        Err(msg) => return rec.refused(FAILURE, &msg),
     };
-    if let Err(code) = harden(&args.keep_fds) {
-        return code;
+    if let Err((code, msg)) = harden(&args.keep_fds) {
+        return rec.refused(code, &msg);
     }
-    let (path, pin) = match pinned(args, program, &opts) {
+    let (path, pin, source) = match pinned(args, program, &opts) {
         Ok(found) => found,
-        Err(code) => return code,
+        Err((code, msg)) => return rec.refused(code, &msg),
     };
+    rec.pin_source = Some(source);
     for name in missing_secrets(&opts, std::env::vars_os()) {
         say(&format!(
             "note: --secret {name} is unset or empty; not passed"
@@ -71,25 +77,33 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
     };
     let cmd = match built {
         Ok(cmd) => cmd,
-        Err(e) => return build_failure(&e),
+        Err(e) => return rec.refused(build_failure(&e), &format!("run: {}", chain(&e))),
     };
     if verbose_flag {
         verbose(&cmd);
     }
     if let Some(sig) = installed.as_mut().and_then(signals::Installed::pending) {
         drop(cmd); // removes the verified copy
-        return u8::try_from(128 + sig).unwrap_or(FAILURE);
+        return rec.refused(
+            u8::try_from(128 + sig).unwrap_or(FAILURE),
+            &format!("signal {sig} before the program started"),
+        );
     }
-    if cmd.can_exec_in_place() {
+    let supervised = !cmd.can_exec_in_place();
+    if let Err(msg) = rec.started(&cmd, &args.keep_fds, supervised) {
+        drop(cmd);
+        return rec.refused(FAILURE, &msg);
+    }
+    if !supervised {
         let e = cmd.exec_in_place();
         report("exec", &e);
-        return spawn_failure(&e);
+        return rec.recorded(spawn_failure(&e), &format!("exec: {}", chain(&e)));
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
             report("spawn", &e);
-            return spawn_failure(&e);
+            return rec.recorded(spawn_failure(&e), &format!("spawn: {}", chain(&e)));
         }
     };
     // The child has exec'd: an ELF copy may go now (a script's is held by `child`).
@@ -97,9 +111,13 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
     let forwarder = installed.map(|i| i.forward_to(&child));
     let status = child.wait();
     drop(forwarder);
+    let child_pid = child.id();
     drop(child); // releases a script's copy
     match status {
-        Ok(st) => exit_code(st),
+        Ok(st) => {
+            rec.exited(child_pid, st);
+            exit_code(st)
+        }
         Err(e) => {
             report("waiting for the child", &e);
             FAILURE
@@ -111,31 +129,31 @@ pub(crate) fn run(args: &RunArgs, verbose_flag: bool) -> u8 {
 /// `/proc/<pid>/environ` (and `mem`, `fd/`) become root-owned and closed to every process
 /// of the same user, and only the kept fds survive `execve`. The program gets a fresh
 /// dumpable state at `execve`.
-fn harden(keep: &[i32]) -> Result<(), u8> {
+fn harden(keep: &[i32]) -> Result<(), (u8, String)> {
     let open = execsafe::open_fds(0);
     if let Some(fd) = keep.iter().find(|fd| !open.contains(fd)) {
-        say(&format!(
-            "run: --keep-fd {fd}: file descriptor {fd} is not open"
+        return Err((
+            FAILURE,
+            format!("run: --keep-fd {fd}: file descriptor {fd} is not open"),
         ));
-        return Err(FAILURE);
     }
     execsafe::harden_process(keep).map_err(|e| {
-        report("harden_process (prctl(PR_SET_DUMPABLE, 0))", &e);
-        FAILURE
+        (
+            FAILURE,
+            format!("harden_process (prctl(PR_SET_DUMPABLE, 0)): {}", chain(&e)),
+        )
     })
 }
 
-/// The program's path and its pin (`None` with `--no-verify`), from `--digest`, a pin file
-/// (`--pins` / `EXECSAFE_PINS`) or a sums file; `Err(exit status)` after saying why.
+/// The program's path, its pin (`None` with `--no-verify`) and where the pin came from
+/// (`digest`, `pins:<file>`, `sums:<file>`, `none`), from `--digest`, a pin file (`--pins`
+/// / `EXECSAFE_PINS`) or a sums file; `Err((exit status, why))`.
 fn pinned(
     args: &RunArgs,
     program: &OsStr,
     opts: &CommandOptions,
-) -> Result<(PathBuf, Option<String>), u8> {
-    let fail = |msg: String| {
-        say(&msg);
-        FAILURE
-    };
+) -> Result<(PathBuf, Option<String>, String), (u8, String)> {
+    let fail = |msg: String| (FAILURE, msg);
     let name = program.to_string_lossy();
     if let Some(sums) = &args.source.sums {
         let lines = load_sums(sums).map_err(fail)?;
@@ -145,7 +163,8 @@ fn pinned(
                 sums.display()
             ))
         })?;
-        return Ok((sums_path(&line.name), Some(line.digest())));
+        let source = format!("sums:{}", sums.display());
+        return Ok((sums_path(&line.name), Some(line.digest()), source));
     }
     let explicit = args.digest.is_some() || args.no_verify;
     if let Some(file) = pins_path(args.source.pins.as_deref()).filter(|_| !explicit) {
@@ -164,7 +183,8 @@ fn pinned(
                 pin.size
             )));
         }
-        return Ok((pin.path.clone(), Some(pin.digest())));
+        let source = format!("pins:{}", file.display());
+        return Ok((pin.path.clone(), Some(pin.digest()), source));
     }
     if !explicit {
         return Err(fail(
@@ -178,10 +198,14 @@ fn pinned(
         safe_path().into()
     };
     let Some(path) = resolve(program, &search_path) else {
-        say(&format!("{name}: not found in PATH"));
-        return Err(NOT_FOUND);
+        return Err((NOT_FOUND, format!("{name}: not found in PATH")));
     };
-    Ok((path, args.digest.clone()))
+    let source = if args.digest.is_some() {
+        "digest"
+    } else {
+        "none"
+    };
+    Ok((path, args.digest.clone(), source.into()))
 }
 
 fn exit_code(st: ExitStatus) -> u8 {
@@ -200,9 +224,8 @@ fn spawn_failure(e: &io::Error) -> u8 {
     }
 }
 
-/// Maps a construction error to an exit status, after printing it.
+/// Maps a construction error to an exit status.
 fn build_failure(e: &Error) -> u8 {
-    report("run", e);
     match e {
         Error::Open(FsError::NotFound { .. }) => NOT_FOUND,
         _ => FAILURE,

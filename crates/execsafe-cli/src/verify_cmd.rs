@@ -9,9 +9,20 @@ use crate::args::VerifyArgs;
 use crate::exit::{FAILURE, say};
 use crate::pin_source::{load_pins, load_sums, pins_path, sums_path};
 
+/// One entry's result as a JSON line (`--json`).
+fn json_line(out: &mut impl Write, name: &str, path: &Path, reason: Option<&str>) {
+    let line = serde_json::json!({
+        "name": name,
+        "path": path.to_string_lossy(),
+        "ok": reason.is_none(),
+        "reason": reason,
+    });
+    let _ = writeln!(out, "{line}");
+}
+
 pub(crate) fn run(args: &VerifyArgs) -> u8 {
     if let Some(sums) = &args.source.sums {
-        return verify_sums(sums);
+        return verify_sums(sums, args.json);
     }
     let Some(file) = pins_path(args.source.pins.as_deref()) else {
         say("verify: --pins FILE, EXECSAFE_PINS or --sums FILE is required");
@@ -38,12 +49,20 @@ pub(crate) fn run(args: &VerifyArgs) -> u8 {
         .iter()
         .filter(|p| args.names.is_empty() || args.names.contains(&p.name))
     {
-        let line = match check(&p.path, &p.digest(), Some(p.size)) {
+        let result = check(&p.path, &p.digest(), Some(p.size));
+        failed |= result.is_err();
+        if args.json {
+            json_line(
+                &mut out,
+                &p.name,
+                &p.path,
+                result.as_ref().err().map(String::as_str),
+            );
+            continue;
+        }
+        let line = match result {
             Ok(()) => format!("{}: OK", p.name),
-            Err(reason) => {
-                failed = true;
-                format!("{}: FAILED ({reason})", p.name)
-            }
+            Err(reason) => format!("{}: FAILED ({reason})", p.name),
         };
         let _ = writeln!(out, "{line}");
     }
@@ -67,7 +86,7 @@ fn check(path: &Path, digest: &str, size: Option<u64>) -> Result<(), String> {
 
 /// Prints what `sha256sum -c FILE` prints on stdout (`NAME: OK`, `NAME: FAILED`,
 /// `NAME: FAILED open or read`) and its warnings on stderr; exit 0 or 1 as it does.
-fn verify_sums(file: &Path) -> u8 {
+fn verify_sums(file: &Path, json: bool) -> u8 {
     let lines = match load_sums(file) {
         Ok(l) => l,
         Err(msg) => {
@@ -79,26 +98,30 @@ fn verify_sums(file: &Path) -> u8 {
     let mut out = std::io::stdout().lock();
     for l in &lines {
         let path = sums_path(&l.name);
-        let status = match open_binary_no_follow(&path) {
+        let (status, reason) = match open_binary_no_follow(&path) {
             Err(e) => {
                 say(&e.to_string());
                 unreadable += 1;
-                "FAILED open or read"
+                ("FAILED open or read", Some(e.to_string()))
             }
             Ok(f) => match hash_reader(f) {
-                Ok((d, _)) if d.to_string() == l.digest() => "OK",
+                Ok((d, _)) if d.to_string() == l.digest() => ("OK", None),
                 Ok(_) => {
                     mismatched += 1;
-                    "FAILED"
+                    ("FAILED", Some("digest mismatch".to_owned()))
                 }
                 Err(e) => {
                     say(&format!("{}: {e}", l.name));
                     unreadable += 1;
-                    "FAILED open or read"
+                    ("FAILED open or read", Some(format!("reading: {e}")))
                 }
             },
         };
-        let _ = writeln!(out, "{}: {status}", l.name);
+        if json {
+            json_line(&mut out, &l.name, &path, reason.as_deref());
+        } else {
+            let _ = writeln!(out, "{}: {status}", l.name);
+        }
     }
     let plural = |n: usize, one: &str, many: &str| {
         if n == 1 {

@@ -78,6 +78,7 @@ mod child;
 mod child_env;
 mod command;
 mod error;
+mod evidence;
 mod fork_lock;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod in_place;
@@ -98,6 +99,7 @@ pub use child::VerifiedChild;
 pub use child_env::{build_child_env, missing_secrets};
 pub use command::RestrictedCommand;
 pub use error::Error;
+pub use evidence::Evidence;
 pub use execsafe_digest::{Digest, hash_reader, parse_digest};
 pub use execsafe_fs::harden_process;
 pub use options::CommandOptions;
