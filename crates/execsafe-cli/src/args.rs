@@ -228,6 +228,10 @@ pub(crate) struct RunArgs {
     /// Append a JSON record of this run to FILE (created 0600; refused when others can
     /// write it, or a symlink). Default: $EXECSAFE_EVIDENCE. See "Evidence" below.
     #[arg(long, value_name = "FILE")]
+    #[allow(
+        clippy::doc_markdown,
+        reason = "clap --help text, shown without Markdown"
+    )]
     pub(crate) evidence: Option<PathBuf>,
     /// Pass file descriptor N to the program (repeatable). Every other descriptor from 3
     /// up is closed on exec, as sudo does; N must be open.

@@ -178,6 +178,10 @@ struct Exited<'a> {
 }
 
 #[derive(Serialize)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "`refused` is the record's field name"
+)]
 struct Refused<'a> {
     time: String,
     program: &'a str,
