@@ -83,7 +83,10 @@ fn steps(skip_deny: bool) -> Result {
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     // Every publishable crate packages and builds from its package (dependency order,
-    // siblings from a local overlay); the helper crates are `publish = false`.
+    // siblings from a local overlay); the helper crates are `publish = false`. A stale
+    // `target/package` would let cargo reuse a sibling built from an older tarball of the
+    // same version, so it goes first.
+    let _ = std::fs::remove_dir_all(crate::tools::root().join("target/package"));
     run(
         "package",
         cargo().args([

@@ -15,11 +15,7 @@ pub(crate) struct EvidenceLog {
 impl EvidenceLog {
     /// `--evidence FILE`, else `$EXECSAFE_EVIDENCE` (non-empty).
     pub(crate) fn path(arg: Option<&Path>) -> Option<PathBuf> {
-        arg.map(Path::to_path_buf).or_else(|| {
-            std::env::var_os("EXECSAFE_EVIDENCE")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
+        crate::pin_source::arg_or_env(arg, "EXECSAFE_EVIDENCE")
     }
 
     /// Opens (creating it 0600) `path` for appending, refused like a loose pin file.
@@ -47,19 +43,8 @@ impl EvidenceLog {
         if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
             return Err(format!("evidence file {shown}: not a regular file"));
         }
-        let euid = rustix::process::geteuid().as_raw();
-        if st.st_uid != euid && st.st_uid != 0 {
-            return Err(format!(
-                "evidence file {shown}: refusing a file owned by another user (uid {})",
-                st.st_uid
-            ));
-        }
-        if st.st_mode & 0o022 != 0 {
-            return Err(format!(
-                "evidence file {shown}: refusing a group- or other-writable file (mode {:o}; chmod go-w)",
-                st.st_mode & 0o7777
-            ));
-        }
+        crate::pin_source::strict_modes(path, st.st_uid, st.st_mode)
+            .map_err(|e| format!("evidence file {e}"))?;
         Ok(Self {
             fd,
             path: path.into(),

@@ -212,3 +212,17 @@ fn odd_basenames_get_a_safe_copy_name() {
     let err = verified_binary_with(sub.join(".."), &d, ExecBackend::TempDir).unwrap_err();
     assert!(matches!(err, Error::Open(_)), "{err:?}");
 }
+
+#[test]
+fn a_bound_command_runs_a_memfd_script_with_its_inherited_fd() {
+    let s = Scratch::new("bound-memfd-script");
+    let script = s.write_exec("b.sh", b"#!/bin/sh\necho \"bound $1\"\n");
+    let d = parse_digest(&digest_of(&script)).unwrap();
+    let v = verified_binary_with(&script, &d, ExecBackend::Memfd).unwrap();
+    let cmd = RestrictedCommand::from_verified(v, ["ok"], &CommandOptions::default()).unwrap();
+    let mut bound = cmd.command();
+    bound.stdout(std::process::Stdio::piped());
+    let out = bound.spawn().unwrap().wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout, b"bound ok\n");
+}

@@ -142,14 +142,23 @@ fn check_component(fd: &OwnedFd, base: &Path, here: &Path) -> Result<(), FsError
         reason,
     };
     let euid = rustix::process::geteuid().as_raw();
-    if st.st_uid != euid && st.st_uid != 0 {
-        return Err(unsafe_ancestor("owned by another user"));
+    dir_rule(&st, &[0, euid], "owned by another user").map_err(unsafe_ancestor)
+}
+
+/// The rule for a directory on a checked path: owned by one of `owners`, and not
+/// group/world-writable unless sticky (others may add entries there, but not rename
+/// ours). `Err(reason)`, `wrong_owner` when the owner is not allowed.
+pub(crate) fn dir_rule(
+    st: &rustix::fs::Stat,
+    owners: &[u32],
+    wrong_owner: &'static str,
+) -> Result<(), &'static str> {
+    if !owners.contains(&st.st_uid) {
+        return Err(wrong_owner);
     }
-    let mode = crate::stat::mode(&st);
+    let mode = crate::stat::mode(st);
     if mode & 0o022 != 0 && mode & 0o1000 == 0 {
-        return Err(unsafe_ancestor(
-            "group- or world-writable without the sticky bit",
-        ));
+        return Err("group- or world-writable without the sticky bit");
     }
     Ok(())
 }

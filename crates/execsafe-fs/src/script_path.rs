@@ -77,18 +77,10 @@ fn check_dir(fd: impl AsFd, here: &Path) -> Result<(), NotInPlace> {
         op: "fstat",
         errno: e.raw_os_error(),
     })?;
-    let unsafe_dir = |reason| NotInPlace::UnsafeAncestor {
-        dir: here.into(),
-        reason,
-    };
-    if st.st_uid != 0 {
-        return Err(unsafe_dir("not owned by root"));
-    }
-    let mode = crate::stat::mode(&st);
-    if mode & 0o022 != 0 && mode & 0o1000 == 0 {
-        return Err(unsafe_dir(
-            "group- or world-writable without the sticky bit",
-        ));
-    }
-    Ok(())
+    crate::base_dir::dir_rule(&st, &[0], "not owned by root").map_err(|reason| {
+        NotInPlace::UnsafeAncestor {
+            dir: here.into(),
+            reason,
+        }
+    })
 }
