@@ -21,7 +21,27 @@ fn read_trimmed(path: &str) -> Option<String> {
         .map(|s| s.trim().to_owned())
 }
 
+/// Executable memfds and procfs are Linux's.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn memfd() -> Fact {
+    Fact {
+        name: "memfd",
+        ok: false,
+        detail: "memfd is Linux-only: copies go to a temp dir".into(),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn procfs() -> Fact {
+    Fact {
+        name: "procfs",
+        ok: false,
+        detail: "not Linux: nothing runs in place".into(),
+    }
+}
+
 /// Executable memfds: an empty `ExecMemfd` created and dropped.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn memfd() -> Fact {
     let sysctl = read_trimmed("/proc/sys/vm/memfd_noexec").map_or_else(
         || "vm.memfd_noexec absent".to_owned(),
@@ -45,6 +65,7 @@ fn memfd() -> Fact {
 }
 
 /// procfs: `/proc/self/fd/N` names an open file.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn procfs() -> Fact {
     let named = std::fs::File::open("/")
         .ok()

@@ -43,7 +43,9 @@ impl EvidenceLog {
         if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
             return Err(format!("evidence file {shown}: not a regular file"));
         }
-        crate::pin_source::strict_modes(path, st.st_uid, st.st_mode)
+        #[allow(clippy::useless_conversion, reason = "st_mode is u16 on macOS")]
+        let mode = u32::from(st.st_mode);
+        crate::pin_source::strict_modes(path, st.st_uid, mode)
             .map_err(|e| format!("evidence file {e}"))?;
         Ok(Self {
             fd,

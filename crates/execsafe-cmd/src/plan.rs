@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use execsafe_fs::{FsError, InPlace, NotInPlace};
+use execsafe_fs::{InPlace, NotInPlace};
 
 use crate::backend::ExecBackend;
 use crate::error::Error;
@@ -66,10 +66,10 @@ pub fn auto_plan(path: impl AsRef<Path>) -> Result<AutoPlan, Error> {
                 plan.backend = ExecBackend::Memfd;
                 return Ok(plan);
             }
-            Err(FsError::MemfdExecDenied { .. }) => {
+            Err(execsafe_fs::FsError::MemfdExecDenied { .. }) => {
                 plan.no_memfd = Some("the kernel denies executable memfds (vm.memfd_noexec)");
             }
-            Err(FsError::ProcUnavailable { .. }) => {
+            Err(execsafe_fs::FsError::ProcUnavailable { .. }) => {
                 plan.no_memfd = Some("procfs is not mounted");
             }
             Err(_) => plan.no_memfd = Some("memfd_create failed"),
