@@ -358,19 +358,16 @@ fn placed_in_temp_dir(
     from: impl Read,
     not_in_place: Option<NotInPlace>,
 ) -> Result<Placed, Error> {
-    let holder = into_temp_dir(src, from)?;
-    let Holder::TempDir(dir) = &holder else {
-        unreachable!("into_temp_dir returns a temp dir")
-    };
+    let dir = into_temp_dir(src, from)?;
     Ok(Placed {
         exec_path: dir.path().join(copy_name(src.path)),
-        holder,
+        holder: Holder::TempDir(dir),
         not_in_place,
     })
 }
 
 /// Copies into a fresh private temp dir, file 0500, dir sealed 0500.
-fn into_temp_dir(src: &Source<'_>, from: impl Read) -> Result<Holder, Error> {
+fn into_temp_dir(src: &Source<'_>, from: impl Read) -> Result<SecureTempDir, Error> {
     let dir = secure_temp_dir(TEMP_PREFIX).map_err(Error::Fs)?;
     if dir.is_noexec().unwrap_or(false) {
         return Err(Error::Noexec {
@@ -393,7 +390,7 @@ fn into_temp_dir(src: &Source<'_>, from: impl Read) -> Result<Holder, Error> {
             source: e,
         })
     })?;
-    Ok(Holder::TempDir(dir))
+    Ok(dir)
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]

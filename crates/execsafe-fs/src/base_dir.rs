@@ -90,35 +90,22 @@ pub(crate) fn check_base(path: &Path) -> Result<BaseDir, FsError> {
     }
     let resolved =
         std::fs::canonicalize(path).map_err(|e| FsError::io("resolving temp base", path, e))?;
-    let names: Vec<&OsStr> = resolved
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(n) => Some(n),
-            _ => None,
-        })
-        .collect();
-    let last = names.len();
-    let root_flags = if last == 0 { OFlags::RDONLY } else { TRAVERSE };
-    let mut fd = open_dir(CWD, "/", root_flags)
-        .map_err(|e| FsError::io("opening temp base", &resolved, e))?;
-    let mut here = PathBuf::from("/");
-    check_component(&fd, &resolved, &here)?;
-    for (i, name) in names.into_iter().enumerate() {
-        here.push(name);
-        let flags = if i + 1 == last {
-            OFlags::RDONLY
-        } else {
-            TRAVERSE
-        };
-        fd = open_dir(&fd, name, flags | OFlags::NOFOLLOW).map_err(|e| {
-            FsError::io(
-                "opening (no symlinks, changed since resolved?) temp base",
-                &here,
-                e,
-            )
-        })?;
-        check_component(&fd, &resolved, &here)?;
-    }
+    let fd = walk_from_root(
+        &normal_components(&resolved),
+        OFlags::RDONLY,
+        |fd, here| check_component(fd, &resolved, here),
+        |here, e| {
+            if here == Path::new("/") {
+                FsError::io("opening temp base", &resolved, e)
+            } else {
+                FsError::io(
+                    "opening (no symlinks, changed since resolved?) temp base",
+                    here,
+                    e,
+                )
+            }
+        },
+    )?;
     let held =
         FileIdentity::of(&fd).map_err(|e| FsError::io("fstat of temp base", &resolved, e))?;
     let at_path = rustix::fs::statat(CWD, &resolved, AtFlags::SYMLINK_NOFOLLOW)
@@ -131,6 +118,41 @@ pub(crate) fn check_base(path: &Path) -> Result<BaseDir, FsError> {
         });
     }
     Ok(BaseDir { path: resolved, fd })
+}
+
+/// The `Normal` components of a resolved path (`/a/b` → `["a", "b"]`).
+pub(crate) fn normal_components(path: &Path) -> Vec<&OsStr> {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Walks from `/` down `dirs` without following symlinks and returns an fd on the last
+/// directory, calling `check(fd, path so far)` on every directory, `/` included.
+///
+/// Syscalls: `openat(AT_FDCWD, "/", O_DIRECTORY|O_CLOEXEC|…)`, then per name
+/// `openat(parent, name, O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC|…)`; every directory is opened
+/// `O_PATH` (`TRAVERSE`) except the last one, opened with `last`.
+pub(crate) fn walk_from_root<E>(
+    dirs: &[&OsStr],
+    last: OFlags,
+    mut check: impl FnMut(&OwnedFd, &Path) -> Result<(), E>,
+    open_err: impl Fn(&Path, rustix::io::Errno) -> E,
+) -> Result<OwnedFd, E> {
+    let flags_at = |i: usize| if i == dirs.len() { last } else { TRAVERSE };
+    let mut here = PathBuf::from("/");
+    let mut fd = open_dir(CWD, "/", flags_at(0)).map_err(|e| open_err(&here, e))?;
+    check(&fd, &here)?;
+    for (i, name) in dirs.iter().enumerate() {
+        here.push(name);
+        fd = open_dir(&fd, name, flags_at(i + 1) | OFlags::NOFOLLOW)
+            .map_err(|e| open_err(&here, e))?;
+        check(&fd, &here)?;
+    }
+    Ok(fd)
 }
 
 /// The owner/mode rule for one directory on the way to the base.

@@ -20,22 +20,19 @@ use rustix::process::{DumpableBehavior, dumpable_behavior, set_dumpable_behavior
 struct State {
     holders: usize,
     previous: Option<DumpableBehavior>,
-    /// `harden_process` ran: never dumpable again, whatever a guard recorded.
-    hardened: bool,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     holders: 0,
     previous: None,
-    hardened: false,
 });
 
 /// Makes the process non-dumpable for the rest of its life: a guard dropped later
-/// restores nothing. Syscall: `prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE)`.
+/// restores nothing (a live guard's recorded value becomes "not dumpable"; a later guard
+/// records "not dumpable" itself). Syscall: `prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE)`.
 pub(crate) fn never_dumpable() -> rustix::io::Result<()> {
     let mut st = state();
     set_dumpable_behavior(DumpableBehavior::NotDumpable)?;
-    st.hardened = true;
     st.previous = st.previous.map(|_| DumpableBehavior::NotDumpable);
     Ok(())
 }
@@ -75,7 +72,6 @@ impl Drop for NotDumpable {
         if st.holders == 0
             && let Some(previous) = st.previous.take()
             && previous != DumpableBehavior::NotDumpable
-            && !st.hardened
         {
             // Cannot fail for a value PR_GET_DUMPABLE returned; nothing to report from Drop.
             let _ = set_dumpable_behavior(previous);

@@ -1,12 +1,12 @@
 //! The path a `#!` script runs by in place: one that no non-root user can redirect.
 
-use std::ffi::OsStr;
 use std::fs::File;
-use std::os::fd::{AsFd, OwnedFd};
-use std::path::{Component, Path, PathBuf};
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
 
-use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+use rustix::fs::AtFlags;
 
+use crate::base_dir::{TRAVERSE, normal_components, walk_from_root};
 use crate::identity::FileIdentity;
 use crate::in_place::NotInPlace;
 
@@ -38,27 +38,11 @@ pub fn check_script_path(file: &File, path: &Path) -> Result<PathBuf, NotInPlace
     };
     let resolved = std::fs::canonicalize(path).map_err(sys("realpath"))?;
     let held = FileIdentity::of(file).map_err(sys("fstat"))?;
-    let names: Vec<&OsStr> = resolved
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(n) => Some(n),
-            _ => None,
-        })
-        .collect();
+    let names = normal_components(&resolved);
     let Some((file_name, dirs)) = names.split_last() else {
         return Err(NotInPlace::PathChanged);
     };
-    let flags = crate::base_dir::TRAVERSE | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let mut here = PathBuf::from("/");
-    let mut fd: OwnedFd =
-        rustix::fs::openat(CWD, "/", flags, Mode::empty()).map_err(|e| sys("openat")(e.into()))?;
-    check_dir(&fd, &here)?;
-    for name in dirs {
-        here.push(name);
-        fd = rustix::fs::openat(&fd, *name, flags | OFlags::NOFOLLOW, Mode::empty())
-            .map_err(|e| sys("openat")(e.into()))?;
-        check_dir(&fd, &here)?;
-    }
+    let fd = walk_from_root(dirs, TRAVERSE, check_dir, |_, e| sys("openat")(e.into()))?;
     let st = rustix::fs::statat(&fd, *file_name, AtFlags::SYMLINK_NOFOLLOW)
         .map_err(|e| sys("fstatat")(e.into()))?;
     let at_path = FileIdentity {
@@ -72,7 +56,7 @@ pub fn check_script_path(file: &File, path: &Path) -> Result<PathBuf, NotInPlace
     }
 }
 
-fn check_dir(fd: impl AsFd, here: &Path) -> Result<(), NotInPlace> {
+fn check_dir(fd: &impl AsFd, here: &Path) -> Result<(), NotInPlace> {
     let st = rustix::fs::fstat(fd).map_err(|e| NotInPlace::Syscall {
         op: "fstat",
         errno: e.raw_os_error(),

@@ -14,18 +14,9 @@ use execsafe_cmd::{CommandOptions, ExecBackend, RestrictedCommand};
 use execsafe_test_support::scratch;
 pub use scratch::{Scratch, entries, sys_bin};
 
-/// What `Auto` picks for an ELF fixture this process wrote: in place when root wrote it
-/// (root-owned, 0755, local fs), a memfd copy when another user did (the host's own file).
-pub fn auto_for_own_elf() -> ExecBackend {
-    if rustix::process::geteuid().is_root() {
-        ExecBackend::InPlace
-    } else {
-        ExecBackend::Memfd
-    }
-}
-
-/// What `Auto` picks for the ELF fixture at `path`: in place when it is root-owned without
-/// group/other write (a local filesystem is assumed), else a memfd copy.
+/// What `Auto` picks for the fixture at `path`: in place when it is root-owned without
+/// group/other write (a local filesystem, and for a script root-owned directories, are
+/// assumed: the scratch dir is the writer's, under the sticky `/tmp`), else a memfd copy.
 pub fn auto_for(path: &Path) -> ExecBackend {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).unwrap();
